@@ -1,0 +1,43 @@
+# Every target sets up what it needs: a fresh clone with Python 3.11+, make and git is enough.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= sqlite
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help venv test quality format requirements clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python requirements/test.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet -r requirements/test.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP) ## create .venv with the test requirements and the package (editable)
+
+test: $(STAMP) ## run the whole test suite (DB=sqlite by default)
+	DB=$(DB) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+quality: $(STAMP) ## lint and format check with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+requirements: $(BIN)/python ## re-pin requirements/*.txt from the .in files
+	$(BIN)/python -m pip install --quiet pip-tools
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o base.txt base.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o test.txt test.in
+
+clean: ## remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info

@@ -1,0 +1,190 @@
+"""The Django app: plugin wiring for edx-platform and the registry of proctoring backends."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import warnings
+from typing import Any
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+
+# Backend options an operator may pass through PROCTORING_BACKENDS; anything else is ignored so a typo or a
+# stray secret in the settings dict never becomes an attribute of the backend.
+BACKEND_CONFIGURATION_ALLOW_LIST = frozenset(
+    {
+        "base_url",
+        "client_id",
+        "client_secret",
+        "crypto_key",
+        "default_rules",
+        "exam_register_endpoint",
+        "exam_sponsor",
+        "has_dashboard",
+        "help_center_article_url",
+        "integration_specific_email",
+        "learner_notification_from_email",
+        "needs_oauth",
+        "organization",
+        "passing_statuses",
+        "ping_interval",
+        "secret_key",
+        "secret_key_id",
+        "send_email",
+        "software_download_url",
+        "supports_onboarding",
+        "tech_support_email",
+        "tech_support_phone",
+        "token_expiration_time",
+        "verbose_name",
+        "video_review_aes_key",
+        "timeout",
+    }
+)
+
+BACKEND_ENTRY_POINT_NAMESPACE = "openedx.proctoring"
+
+
+def make_worker_config(backends, out="/tmp/workers.json"):  # noqa: S108 - the historic default path
+    """Write the webpack entries of the backends' browser workers; True when a file was written."""
+    node_modules = getattr(settings, "NODE_MODULES_ROOT", None)
+    if not node_modules:
+        return False
+    config = {}
+    for backend in backends:
+        package = getattr(backend, "npm_module", None)
+        if not package:
+            continue
+        package_file = os.path.join(node_modules, package, "package.json")
+        try:
+            with open(package_file, encoding="utf-8") as handle:
+                main = json.load(handle)["main"]
+        except (OSError, ValueError, KeyError):
+            warnings.warn(f"Proctoring backend {package!r} has no usable package.json at {package_file}", stacklevel=2)
+            continue
+        config[package] = ["babel-polyfill", os.path.join(node_modules, package, main)]
+    if not config:
+        return False
+    try:
+        with open(out, "w", encoding="utf-8") as handle:
+            json.dump(config, handle)
+        os.chmod(out, 0o664)
+    except OSError:
+        warnings.warn(f"Could not write the proctoring worker config to {out}", stacklevel=2)
+        return False
+    return True
+
+
+class EdxProctoringConfig(AppConfig):
+    name = "edx_proctoring"
+    verbose_name = "Proctoring"
+    default_auto_field = "django.db.models.AutoField"
+
+    plugin_app = {
+        "url_config": {
+            "lms.djangoapp": {
+                "namespace": "edx_proctoring",
+                "regex": "^api/",
+                "relative_path": "urls",
+            },
+            "cms.djangoapp": {
+                "namespace": "edx_proctoring",
+                "regex": "^api/",
+                "relative_path": "instructor_dashboard_exam_urls",
+            },
+        },
+        "settings_config": {
+            "lms.djangoapp": {
+                "common": {"relative_path": "settings.common"},
+                "production": {"relative_path": "settings.production"},
+            },
+            "cms.djangoapp": {
+                "common": {"relative_path": "settings.common"},
+                "production": {"relative_path": "settings.production"},
+            },
+        },
+    }
+
+    # Backend classes registered in code rather than through entry points (test suites use this).
+    extra_backend_classes: dict[str, type] = {}
+
+    def __init__(self, app_name, app_module):
+        super().__init__(app_name, app_module)
+        self._backends: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+
+    def ready(self):
+        setting_changed.connect(self._on_setting_changed, dispatch_uid="edx_proctoring.backends")
+        self._build_backends()
+        env_root = getattr(settings, "ENV_ROOT", None)
+        if env_root:
+            make_worker_config(self.backends.values(), out=os.path.join(str(env_root), "workers.json"))
+
+    @property
+    def backends(self) -> dict[str, Any]:
+        """Backend instances by name, built on first use from PROCTORING_BACKENDS."""
+        if self._backends is None:
+            self._build_backends()
+        return self._backends
+
+    @backends.setter
+    def backends(self, value: dict[str, Any]) -> None:
+        self._backends = value
+
+    def reset_backends(self) -> None:
+        """Forget the built backends so the next use rebuilds them from the current settings."""
+        self._backends = None
+
+    def _on_setting_changed(self, setting=None, **kwargs):
+        if setting == "PROCTORING_BACKENDS":
+            self.reset_backends()
+
+    def _build_backends(self) -> None:
+        configured = getattr(settings, "PROCTORING_BACKENDS", None) or {}
+        classes = dict(_entry_point_backend_classes())
+        classes.update(self.extra_backend_classes)
+        backends = {}
+        for name, backend_class in classes.items():
+            if name == "DEFAULT" or name not in configured:
+                continue
+            options = configured.get(name) or {}
+            kwargs = {key: value for key, value in options.items() if key in BACKEND_CONFIGURATION_ALLOW_LIST}
+            backends[name] = backend_class(**kwargs)
+        with self._lock:
+            self._backends = backends
+
+    def get_backend(self, name=None):
+        """The backend called `name` (the DEFAULT one when None)."""
+        if name is None:
+            try:
+                name = settings.PROCTORING_BACKENDS["DEFAULT"]
+            except (AttributeError, KeyError, TypeError):
+                raise ImproperlyConfigured(
+                    "PROCTORING_BACKENDS has no DEFAULT entry naming the backend to use."
+                ) from None
+        try:
+            return self.backends[name]
+        except KeyError:
+            available = ", ".join(sorted(self.backends)) or "none"
+            raise NotImplementedError(
+                f"No proctoring backend named {name!r} is configured (available: {available})."
+            ) from None
+
+    def get_backend_choices(self):
+        for name, backend in self.backends.items():
+            yield name, getattr(backend, "verbose_name", None) or "Unknown"
+
+
+def _entry_point_backend_classes():
+    """(name, class) of every installed `openedx.proctoring` plugin; a broken plugin is skipped with a warning."""
+    from importlib.metadata import entry_points  # noqa: PLC0415
+
+    for entry_point in entry_points(group=BACKEND_ENTRY_POINT_NAMESPACE):
+        try:
+            yield entry_point.name, entry_point.load()
+        except Exception as exc:  # noqa: BLE001 - a third-party plugin failing to import must not break the LMS
+            warnings.warn(f"Proctoring backend plugin {entry_point.name!r} failed to load: {exc}", stacklevel=2)

@@ -1,0 +1,32 @@
+"""The proctoring data model. Table and column names are those of edx-proctoring, so existing databases work."""
+
+from edx_proctoring.models.allowances import (
+    ProctoredExamStudentAllowance,
+    ProctoredExamStudentAllowanceHistory,
+    ProctoredExamStudentAllowanceManager,
+    QuerySetWithUpdateOverride,
+)
+from edx_proctoring.models.attempts import ProctoredExamStudentAttempt, ProctoredExamStudentAttemptManager
+from edx_proctoring.models.audit import archive_model
+from edx_proctoring.models.exams import ProctoredExam, ProctoredExamReviewPolicy, ProctoredExamReviewPolicyHistory
+from edx_proctoring.models.reviews import (
+    ProctoredExamSoftwareSecureComment,
+    ProctoredExamSoftwareSecureReview,
+    ProctoredExamSoftwareSecureReviewHistory,
+)
+
+__all__ = [
+    "ProctoredExam",
+    "ProctoredExamReviewPolicy",
+    "ProctoredExamReviewPolicyHistory",
+    "ProctoredExamSoftwareSecureComment",
+    "ProctoredExamSoftwareSecureReview",
+    "ProctoredExamSoftwareSecureReviewHistory",
+    "ProctoredExamStudentAllowance",
+    "ProctoredExamStudentAllowanceHistory",
+    "ProctoredExamStudentAllowanceManager",
+    "ProctoredExamStudentAttempt",
+    "ProctoredExamStudentAttemptManager",
+    "QuerySetWithUpdateOverride",
+    "archive_model",
+]

@@ -1,0 +1,5 @@
+"""REST routes of the LMS, mounted under /api/ by the plugin url config."""
+
+app_name = "edx_proctoring"
+
+urlpatterns = []
