@@ -1,0 +1,1 @@
+"""Learner attempts: creating them, moving them through their lifecycle, timing them and reading them."""

@@ -84,16 +84,15 @@ class ProctoredExamStudentAttemptManager(models.Manager):
             attempts = attempts.filter(proctored_exam__course_id=course_id)
         return attempts.order_by("-created", "-id")
 
-    def clear_onboarding_errors(self, user_id):
+    def clear_onboarding_errors(self, user_id, exclude_attempt_id=None):
         """Delete the user's attempts that a vendor refused for onboarding reasons, telling the vendor first."""
         # Imported here: removal belongs to the attempts domain, which sits above the models.
         from edx_proctoring.attempts.removal import remove_attempts_from_backends  # noqa: PLC0415
 
-        refused = list(
-            self.filter(user_id=user_id, status__in=ProctoredExamStudentAttemptStatus.onboarding_errors).select_related(
-                "proctored_exam"
-            )
-        )
+        refused_attempts = self.filter(user_id=user_id, status__in=ProctoredExamStudentAttemptStatus.onboarding_errors)
+        if exclude_attempt_id is not None:
+            refused_attempts = refused_attempts.exclude(id=exclude_attempt_id)
+        refused = list(refused_attempts.select_related("proctored_exam"))
         if refused:
             remove_attempts_from_backends(attempts=refused)
             self.filter(id__in=[attempt.id for attempt in refused]).delete()

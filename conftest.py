@@ -1,0 +1,58 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from django.apps import apps
+
+import edx_proctoring.tests  # noqa: F401 - registers the test backends and permissive rules
+from edx_proctoring import runtime
+from edx_proctoring.tests.test_services import (
+    MockCertificateService,
+    MockCreditService,
+    MockEnrollmentsService,
+    MockGradesService,
+    MockInstructorService,
+    MockLearningSequencesService,
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_runtime_services():
+    """Each test starts with no host services and fresh backends."""
+    saved = dict(runtime._SERVICES)
+    runtime._SERVICES.clear()
+    apps.get_app_config("edx_proctoring").reset_backends()
+    yield
+    runtime._SERVICES.clear()
+    runtime._SERVICES.update(saved)
+
+
+@pytest.fixture
+def host_services():
+    """The host's services, as in-memory stand-ins, registered for the test."""
+    services = {
+        "credit": MockCreditService(),
+        "instructor": MockInstructorService(),
+        "grades": MockGradesService(),
+        "certificates": MockCertificateService(),
+        "enrollments": MockEnrollmentsService(),
+        "learning_sequences": MockLearningSequencesService(),
+    }
+    for name, service in services.items():
+        runtime.set_runtime_service(name, service)
+    return services
+
+
+@pytest.fixture
+def test_backend():
+    """The `test` backend instance exams with backend='test' use."""
+    return apps.get_app_config("edx_proctoring").get_backend("test")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """edx-when caches course dates; tests must not see each other's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

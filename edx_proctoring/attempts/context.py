@@ -1,0 +1,61 @@
+"""What a status change's effects know about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.models import ProctoredExamStudentAttempt
+from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+
+
+def can_update_credit_grades_and_email(attempts, to_status, exam):
+    """Whether this change may touch credit, grades and email, given all of the learner's attempts.
+
+    `attempts` already includes the changed attempt with its new status. With several attempts (after a
+    resume), a submission must not hide an earlier rejection and a verification needs every attempt verified.
+    """
+    if exam["is_practice_exam"] or len(attempts) == 1:
+        return True
+    if to_status in (Status.declined, Status.error):
+        return True
+    statuses = [attempt["status"] for attempt in attempts]
+    if to_status == Status.submitted:
+        return Status.rejected not in statuses
+    if to_status == Status.verified:
+        return all(status == Status.verified for status in statuses)
+    if to_status == Status.rejected:
+        return statuses.count(Status.rejected) <= 1 and Status.declined not in statuses
+    return False
+
+
+@dataclass
+class TransitionContext:
+    attempt: ProctoredExamStudentAttempt
+    exam: dict
+    backend: Any
+    from_status: str
+    to_status: str
+    cascade_effects: bool = True
+    update_attributable_to: Any = None
+    first_start: bool = False
+    first_completion: bool = False
+    notes: dict = field(default_factory=dict)
+
+    @cached_property
+    def attempt_dict(self) -> dict:
+        """The attempt as saved with its new status (serialized once, after the save)."""
+        return serialize_attempt(self.attempt)
+
+    @cached_property
+    def may_update_credit_grades_and_email(self) -> bool:
+        """The credit/grade/email gate, evaluated over all of the learner's attempts at this exam."""
+        attempts = [
+            {"status": status}
+            for status in ProctoredExamStudentAttempt.objects.get_user_attempts_by_exam_id(
+                self.attempt.user_id, self.exam["id"]
+            ).values_list("status", flat=True)
+        ]
+        return can_update_credit_grades_and_email(attempts, self.to_status, self.exam)

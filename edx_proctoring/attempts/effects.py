@@ -1,0 +1,171 @@
+"""The individual effects of an attempt status change. `lifecycle.SIDE_EFFECTS` says which run when.
+
+Each takes the `TransitionContext` of the change. Effects that touch credit, grades or email first
+check the gate (`may_update_credit_grades_and_email`); effects needing a host service skip quietly
+when the host has not registered it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from edx_proctoring import notifications
+from edx_proctoring.attempts.context import TransitionContext
+from edx_proctoring.events import emit_event
+from edx_proctoring.models import ProctoredExamStudentAttempt
+from edx_proctoring.runtime import get_runtime_service
+from edx_proctoring.signals import exam_attempt_status_signal
+from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+
+log = logging.getLogger(__name__)
+
+CREDIT_NAMESPACE = "proctored_exam"
+REJECTED_GRADE_OVERRIDE_EARNED = 0.0
+
+_CREDIT_STATUS_FOR = {
+    Status.verified: "satisfied",
+    Status.submitted: "submitted",
+    Status.declined: "declined",
+    Status.rejected: "failed",
+    Status.error: "failed",
+}
+
+
+def notify_backend_of_first_start(context: TransitionContext) -> None:
+    if context.backend is not None and context.first_start:
+        context.backend.start_exam_attempt(context.exam["external_id"], context.attempt.external_id)
+
+
+def notify_backend_of_submission(context: TransitionContext) -> None:
+    if context.backend is not None:
+        context.backend.stop_exam_attempt(context.exam["external_id"], context.attempt.external_id)
+
+
+def notify_backend_of_error(context: TransitionContext) -> None:
+    if context.backend is not None:
+        context.backend.mark_erroneous_exam_attempt(context.exam["external_id"], context.attempt.external_id)
+
+
+def tell_instructor_attempt_completed(context: TransitionContext) -> None:
+    """The host marks the sequence complete the first time the attempt is completed."""
+    instructor_service = get_runtime_service("instructor")
+    if instructor_service is not None and context.first_completion:
+        instructor_service.complete_student_attempt(context.attempt.user.username, context.exam["content_id"])
+
+
+def record_credit_status(context: TransitionContext) -> None:
+    credit_service = get_runtime_service("credit")
+    if credit_service is None or not context.may_update_credit_grades_and_email:
+        return
+    credit_service.set_credit_requirement_status(
+        user_id=context.attempt.user_id,
+        course_key_or_id=context.exam["course_id"],
+        req_namespace=CREDIT_NAMESPACE,
+        req_name=context.exam["content_id"],
+        status=_CREDIT_STATUS_FOR[context.to_status],
+    )
+
+
+def decline_other_proctored_exams(context: TransitionContext) -> None:
+    """Declining proctoring on one exam declines it on every other proctored exam of the course."""
+    if not context.cascade_effects or not context.may_update_credit_grades_and_email:
+        return
+    # Imported here: cascading re-enters the lifecycle through the attempt-level API.
+    from edx_proctoring.attempts.creation import create_exam_attempt  # noqa: PLC0415
+    from edx_proctoring.attempts.lifecycle import update_attempt_status  # noqa: PLC0415
+    from edx_proctoring.attempts.selectors import get_current_exam_attempt  # noqa: PLC0415
+    from edx_proctoring.models import ProctoredExam  # noqa: PLC0415
+
+    attempt = context.attempt
+    attempt.taking_as_proctored = False
+    attempt.external_id = None
+    attempt.save(update_fields=["taking_as_proctored", "external_id", "modified"])
+    context.__dict__.pop("attempt_dict", None)
+    other_exams = ProctoredExam.get_all_exams_for_course(
+        context.exam["course_id"], active_only=True, proctored_exams_only=True
+    ).exclude(content_id=context.exam["content_id"])
+    for other_exam in other_exams:
+        current = get_current_exam_attempt(other_exam.id, attempt.user_id)
+        if current and Status.is_completed_status(current["status"]):
+            continue
+        other_attempt_id = (
+            current["id"] if current else create_exam_attempt(other_exam.id, attempt.user_id, taking_as_proctored=False)
+        )
+        update_attempt_status(other_attempt_id, Status.declined, cascade_effects=False)
+
+
+def override_grade_and_invalidate_certificate(context: TransitionContext) -> None:
+    grades_service = get_runtime_service("grades")
+    if grades_service is None or not context.may_update_credit_grades_and_email:
+        return
+    course_id = context.exam["course_id"]
+    if not grades_service.should_override_grade_on_rejected_exam(course_id):
+        return
+    verbose_name = getattr(context.backend, "verbose_name", None)
+    comment = f"Failed {verbose_name} proctoring" if context.backend is not None else "Failed Proctoring"
+    grades_service.override_subsection_grade(
+        user_id=context.attempt.user_id,
+        course_key_or_id=course_id,
+        usage_key_or_id=context.exam["content_id"],
+        earned_all=REJECTED_GRADE_OVERRIDE_EARNED,
+        earned_graded=REJECTED_GRADE_OVERRIDE_EARNED,
+        overrider=context.update_attributable_to,
+        comment=comment,
+    )
+    certificates_service = get_runtime_service("certificates")
+    if certificates_service is not None:
+        certificates_service.invalidate_certificate(user_id=context.attempt.user_id, course_key_or_id=course_id)
+
+
+def undo_grade_override(context: TransitionContext) -> None:
+    """A rejection overturned by a later verification gives the learner their grade back."""
+    grades_service = get_runtime_service("grades")
+    if (
+        grades_service is None
+        or context.from_status != Status.rejected
+        or not context.may_update_credit_grades_and_email
+    ):
+        return
+    course_id = context.exam["course_id"]
+    if grades_service.should_override_grade_on_rejected_exam(course_id):
+        grades_service.undo_override_subsection_grade(
+            user_id=context.attempt.user_id, course_key_or_id=course_id, usage_key_or_id=context.exam["content_id"]
+        )
+
+
+def clear_onboarding_errors(context: TransitionContext) -> None:
+    """Finishing an onboarding exam clears the learner's attempts that vendors refused for missing onboarding."""
+    backend = context.backend
+    if backend is None or not context.exam["is_practice_exam"] or not backend.supports_onboarding:
+        return
+    ProctoredExamStudentAttempt.objects.clear_onboarding_errors(
+        context.attempt.user_id, exclude_attempt_id=context.attempt.id
+    )
+
+
+def email_learner(context: TransitionContext) -> None:
+    """Send the status email; a mail failure is logged and never undoes the status change."""
+    if not context.may_update_credit_grades_and_email:
+        return
+    try:
+        notifications.send_attempt_status_email(attempt=context.attempt, course_id=context.exam["course_id"])
+    except Exception:  # noqa: BLE001 - the mail server or a template failing must not fail the transition
+        log.exception("Could not send the %s email for attempt %s", context.to_status, context.attempt.id)
+
+
+def emit_status_event(context: TransitionContext) -> None:
+    emit_event(context.exam, context.to_status, attempt=context.attempt_dict)
+
+
+def send_status_signal(context: TransitionContext) -> None:
+    exam_attempt_status_signal.send(
+        sender="edx_proctoring",
+        attempt_id=context.attempt.id,
+        user_id=context.attempt.user_id,
+        status=context.to_status,
+        full_name=None,
+        profile_name=None,
+        is_practice_exam=context.exam["is_practice_exam"],
+        is_proctored=context.attempt.taking_as_proctored,
+        backend_supports_onboarding=bool(context.backend.supports_onboarding) if context.backend else False,
+    )

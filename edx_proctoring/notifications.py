@@ -1,0 +1,84 @@
+"""Emails to learners about their proctored attempts (submitted, verified, rejected)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.mail import EmailMessage
+from django.template.loader import select_template
+from django.utils.translation import gettext as _
+
+from edx_proctoring import config, constants
+from edx_proctoring.exams import get_course_home_url, get_proctoring_escalation_email
+from edx_proctoring.runtime import get_runtime_service
+from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+
+log = logging.getLogger(__name__)
+
+# Status -> (template name, subject). Subjects are plain literals, as hosts filter mail on them.
+STATUS_EMAILS = {
+    Status.submitted: ("proctoring_attempt_submitted_email.html", "Proctoring attempt submitted"),
+    Status.verified: ("proctoring_attempt_satisfactory_email.html", "Proctoring attempt verified"),
+    Status.rejected: ("proctoring_attempt_unsatisfactory_email.html", "Proctoring attempt rejected"),
+}
+
+
+def _get_email_template_paths(template_name, backend):
+    """A backend's own template first (emails/proctoring/<backend>/<name>), then the default one."""
+    paths = [f"emails/{template_name}"]
+    if backend:
+        paths.insert(0, f"emails/proctoring/{backend}/{template_name}")
+    return paths
+
+
+def _contact_link(course_id, backend_name):
+    escalation_email = get_proctoring_escalation_email(course_id)
+    if escalation_email:
+        return f"mailto:{escalation_email}", escalation_email
+    default_url = f"{config.lms_root()}/support/contact_us"
+    link_urls = config.backend_options(backend_name).get("LINK_URLS") or {}
+    contact_url = link_urls.get("contact", default_url)
+    return contact_url, contact_url
+
+
+def create_proctoring_attempt_status_email(exam_attempt_obj, course_name, course_id):
+    """The email telling a learner about their proctored attempt's new status, or None when none is due."""
+    if not exam_attempt_obj.taking_as_proctored or exam_attempt_obj.is_sample_attempt:
+        return None
+    if exam_attempt_obj.status not in STATUS_EMAILS:
+        return None
+    template_name, subject = STATUS_EMAILS[exam_attempt_obj.status]
+    exam = exam_attempt_obj.proctored_exam
+    template = select_template(_get_email_template_paths(template_name, exam.backend))
+    contact_url, contact_url_text = _contact_link(course_id, exam.backend)
+    body = template.render(
+        {
+            "course_url": get_course_home_url(course_id),
+            "course_name": course_name,
+            "exam_name": exam.exam_name,
+            "status": exam_attempt_obj.status,
+            "platform": constants.PLATFORM_NAME,
+            "contact_url": contact_url,
+            "contact_url_text": contact_url_text,
+        }
+    )
+    email = EmailMessage(
+        subject=subject, body=body, from_email=constants.FROM_EMAIL, to=[exam_attempt_obj.user.email]
+    )
+    email.content_subtype = "html"
+    return email
+
+
+def send_attempt_status_email(*, attempt, course_id: str) -> bool:
+    """Send the status email of `attempt` if one is due; True when one was sent."""
+    credit_service = get_runtime_service("credit")
+    credit_state = (
+        credit_service.get_credit_state(attempt.user_id, course_id, return_course_info=True) if credit_service else None
+    )
+    course_name = (credit_state or {}).get("course_name", _("your course"))
+    email = create_proctoring_attempt_status_email(attempt, course_name, course_id)
+    if email is None:
+        return False
+    email.send()
+    log.info("Sent the %s email for attempt %s", attempt.status, attempt.id)
+    return True
