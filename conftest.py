@@ -56,3 +56,52 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+class RecordingTracker:
+    """An event-tracking tracker that keeps what it was sent."""
+
+    def __init__(self):
+        self.events = []
+
+    def emit(self, name=None, data=None):
+        self.events.append((name, data))
+
+    def context(self, name, ctx):
+        from contextlib import nullcontext
+
+        return nullcontext()
+
+    def names(self):
+        return [name for name, _data in self.events]
+
+
+@pytest.fixture
+def tracked_events():
+    """Every tracking event emitted during the test, in order."""
+    from eventtracking import tracker
+
+    recorder = RecordingTracker()
+    previous = tracker.TRACKERS.get(tracker.DEFAULT_TRACKER_NAME)
+    tracker.register_tracker(recorder)
+    yield recorder
+    if previous is None:
+        tracker.TRACKERS.pop(tracker.DEFAULT_TRACKER_NAME, None)
+    else:
+        tracker.register_tracker(previous)
+
+
+@pytest.fixture
+def status_signals():
+    """Every exam_attempt_status_signal sent during the test (its keyword arguments)."""
+    from edx_proctoring.signals import exam_attempt_status_signal
+
+    received = []
+
+    def _receiver(sender, **kwargs):
+        kwargs.pop("signal", None)
+        received.append(kwargs)
+
+    exam_attempt_status_signal.connect(_receiver, dispatch_uid="test-recorder")
+    yield received
+    exam_attempt_status_signal.disconnect(dispatch_uid="test-recorder")

@@ -1,0 +1,80 @@
+"""The timer payload: what the learner's timer (legacy LMS or Learning MFE) reads about a running attempt."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from edx_proctoring import config
+from edx_proctoring.attempts.selectors import get_exam_attempt_by_id, is_attempt_ready_to_resume
+from edx_proctoring.backends import get_backend_provider
+from edx_proctoring.exams import get_exam_by_id, get_exam_type, get_exam_url
+from edx_proctoring.exceptions import StudentExamAttemptDoesNotExistsException
+from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+from edx_proctoring.timing import (
+    attempt_deadline,
+    calculate_allowed_mins,
+    get_time_remaining_for_attempt,
+    humanized_time,
+    now,
+)
+
+
+def low_time_thresholds(*, allowed_minutes: int) -> tuple[int, int]:
+    """Seconds left at which the timer turns to its warning and its critical state."""
+    low_pct = config.proctoring_setting("low_threshold_pct")
+    critical_pct = config.proctoring_setting("critically_low_threshold_pct")
+    return int(low_pct * allowed_minutes * 60), int(critical_pct * allowed_minutes * 60)
+
+
+def get_exam_attempt_data(exam_id, attempt_id, is_learning_mfe=False):
+    """The timer payload of an attempt. It also carries the absolute `deadline` and `server_now` (ISO-8601)
+    so a client can count down against the server's clock instead of its own."""
+    exam = get_exam_by_id(exam_id)
+    attempt = get_exam_attempt_by_id(attempt_id)
+    if attempt is None:
+        raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
+    provider = get_backend_provider(exam)
+    time_remaining_seconds = get_time_remaining_for_attempt(attempt)
+    allowed_minutes = attempt["allowed_time_limit_mins"] or 0
+    ready_to_resume = is_attempt_ready_to_resume(attempt)
+    if allowed_minutes and not ready_to_resume:
+        total_time = humanized_time(allowed_minutes)
+    else:
+        total_time = humanized_time(calculate_allowed_mins(exam, attempt["user"]["id"]))
+    low_threshold, critically_low_threshold = low_time_thresholds(allowed_minutes=allowed_minutes)
+    remaining_text = humanized_time(int(round(time_remaining_seconds / 60.0)))
+    deadline = attempt_deadline(attempt)
+    data = {
+        "in_timed_exam": True,
+        "taking_as_proctored": attempt["taking_as_proctored"],
+        "exam_type": get_exam_type(exam, provider)["humanized_type"],
+        "exam_display_name": exam["exam_name"],
+        "exam_url_path": get_exam_url(exam["course_id"], exam["content_id"], is_learning_mfe),
+        "time_remaining_seconds": time_remaining_seconds,
+        "total_time": total_time,
+        "low_threshold_sec": low_threshold,
+        "critically_low_threshold_sec": critically_low_threshold,
+        "course_id": exam["course_id"],
+        "attempt_id": attempt["id"],
+        "external_id": attempt["external_id"],
+        "accessibility_time_string": _("you have {remaining_time} remaining").format(remaining_time=remaining_text),
+        "attempt_status": attempt["status"],
+        "exam_started_poll_url": reverse("edx_proctoring:proctored_exam.attempt", args=[attempt["id"]]),
+        "attempt_ready_to_resume": ready_to_resume,
+        "use_legacy_attempt_api": True,
+        "deadline": deadline.isoformat() if deadline else None,
+        "server_now": now().isoformat(),
+    }
+    if provider is None:
+        data["desktop_application_js_url"] = ""
+        return data
+    data["desktop_application_js_url"] = provider.get_javascript()
+    data["ping_interval"] = provider.ping_interval
+    data["attempt_code"] = attempt["attempt_code"]
+    if attempt["status"] in (Status.created, Status.download_software_clicked):
+        provider_attempt = provider.get_attempt(attempt) or {}
+        data["software_download_url"] = (
+            provider_attempt.get("download_url") or provider.get_software_download_url()
+        )
+    return data

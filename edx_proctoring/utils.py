@@ -1,0 +1,47 @@
+"""Historic helper module: views and vendor plugins import these names from here.
+
+The helpers live in the domain modules; this module re-exports them under their old names.
+"""
+
+from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
+
+from edx_proctoring.attempts.lifecycle import is_reattempting_exam  # noqa: F401
+from edx_proctoring.events import emit_event  # noqa: F401
+from edx_proctoring.exams import (  # noqa: F401
+    get_course_home_url,
+    get_exam_type,
+    get_exam_url,
+    resolve_exam_url_for_learning_mfe,
+)
+from edx_proctoring.identity import obscured_user_id  # noqa: F401
+from edx_proctoring.models import ProctoredExamStudentAttempt
+from edx_proctoring.timing import (  # noqa: F401
+    get_course_end_date,
+    get_exam_due_date,
+    get_time_remaining_for_attempt,
+    has_due_date_passed,
+    has_end_date_passed,
+    humanized_time,
+    verify_and_add_wait_deadline,
+)
+
+
+class AuthenticatedAPIView(APIView):
+    """An API view for signed-in users (browser session or JWT)."""
+
+    authentication_classes = (SessionAuthentication, JwtAuthentication)
+    permission_classes = (IsAuthenticated,)
+
+
+def locate_attempt_by_attempt_code(attempt_code):
+    """(attempt, is_archived): the live attempt with this code, else its last recorded version, else (None, None)."""
+    attempt = ProctoredExamStudentAttempt.objects.get_exam_attempt_by_code(attempt_code)
+    if attempt is not None:
+        return attempt, False
+    archived = ProctoredExamStudentAttempt.get_historic_attempt_by_code(attempt_code)
+    if archived is not None:
+        return archived, True
+    return None, None
