@@ -1,0 +1,218 @@
+"""Allowances: per-learner accommodations on an exam (extra minutes, review-policy exceptions).
+
+The validation rules and the audit trail live on the model (`ProctoredExamStudentAllowance`); this module
+adds what the historic API did around them: the checks that keep bad input from becoming a database
+error, the tracking events, the bulk form used by the instructor dashboard, and the read functions.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import QuerySet
+
+from edx_proctoring.constants import TIME_MULTIPLIER
+from edx_proctoring.events import emit_event
+from edx_proctoring.exams import serialize_exam
+from edx_proctoring.exceptions import (
+    AllowanceValueNotAllowedException,
+    ProctoredBaseException,
+    ProctoredExamNotFoundException,
+    UserNotFoundException,
+)
+from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAllowance
+from edx_proctoring.serializers import ProctoredExamStudentAllowanceSerializer
+
+log = logging.getLogger(__name__)
+
+# The columns holding an allowance's key and value are CharField(255).
+MAX_ALLOWANCE_VALUE_LENGTH = 255
+
+ADDITIONAL_TIME_GRANTED = ProctoredExamStudentAllowance.ADDITIONAL_TIME_GRANTED
+
+
+def add_allowance_for_user(exam_id, user_info, key, value):
+    """Create or replace the allowance `key` of a learner (pk, username or email) on an exam.
+
+    Raises AllowanceValueNotAllowedException, ProctoredExamNotFoundException, UserNotFoundException or
+    ProctoredExamNotActiveException, in which case nothing is written. Emits `allowance.created` or
+    `allowance.updated`. Returns None.
+    """
+    key = _stored_key(key=key)
+    _check_value_fits(value=value)
+    _check_additional_time(key=key, value=value)
+    with transaction.atomic():
+        exam = _get_exam(exam_id=exam_id)
+        if _is_user_pk(user_info):
+            _check_user_exists(user_id=user_info)
+        allowance, action = ProctoredExamStudentAllowance.add_allowance_for_user(exam.id, user_info, key, value)
+        _emit_allowance_event(exam=exam, action=action, allowance=allowance)
+    log.info("Allowance %s %s for user %s on exam %s", key, action, allowance.user_id, exam.id)
+
+
+def add_bulk_allowances(exam_ids, user_ids, allowance_type, value):
+    """Give the same allowance to every (exam, user) pair.
+
+    The value is checked once, before anything is written (AllowanceValueNotAllowedException). A time
+    multiplier is not stored: for each exam it becomes `additional_time_granted` of
+    round(time_limit_mins * (multiplier - 1)) minutes. Each pair is written on its own; a pair that fails
+    (missing or inactive exam, unknown user, ...) is counted and the others go on.
+
+    Returns (data, successes, failures): `data` lists every pair processed as {'exam_id', 'user_id'}, as given.
+    """
+    exam_ids = set(exam_ids or ())
+    user_ids = set(user_ids or ())
+    multiplier = _validate_bulk_value(allowance_type=allowance_type, value=value)
+
+    data: list[dict[str, Any]] = []
+    successes = 0
+    failures = 0
+    for exam_id in exam_ids:
+        exam = _find_exam(exam_id=exam_id)
+        for user_id in user_ids:
+            data.append({"exam_id": exam_id, "user_id": user_id})
+            if exam is None:
+                log.info("Bulk allowance skipped for user %s: exam %s does not exist", user_id, exam_id)
+                failures += 1
+                continue
+            if multiplier is not None:
+                key, pair_value = (
+                    ADDITIONAL_TIME_GRANTED[0],
+                    _multiplied_extra_minutes(exam=exam, multiplier=multiplier),
+                )
+            else:
+                key, pair_value = allowance_type, value
+            try:
+                add_allowance_for_user(exam.id, user_id, key, pair_value)
+            except ProctoredBaseException as exc:
+                log.info("Bulk allowance failed for user %s on exam %s: %s", user_id, exam_id, exc)
+                failures += 1
+            else:
+                successes += 1
+    return data, successes, failures
+
+
+def get_allowances_for_course(course_id):
+    """Every allowance on the exams of a course, serialized (one query, whatever the number of allowances)."""
+    allowances = _with_related(ProctoredExamStudentAllowance.get_allowances_for_course(course_id))
+    return list(ProctoredExamStudentAllowanceSerializer(allowances, many=True).data)
+
+
+def get_allowances_for_user(exam_id, user_id):
+    """The allowances of a learner on an exam, serialized."""
+    allowances = _with_related(ProctoredExamStudentAllowance.get_allowances_for_user(exam_id, user_id))
+    return list(ProctoredExamStudentAllowanceSerializer(allowances, many=True).data)
+
+
+def remove_allowance_for_user(exam_id, user_id, key):
+    """Delete the allowance `key` of a learner on an exam and emit `allowance.deleted`; no-op if there is none."""
+    key = _stored_key(key=key)
+    with transaction.atomic():
+        allowance = (
+            ProctoredExamStudentAllowance.objects.select_related("proctored_exam")
+            .filter(proctored_exam_id=exam_id, user_id=user_id, key=key)
+            .first()
+        )
+        if allowance is None:
+            return
+        allowance.delete()
+        _emit_allowance_event(exam=allowance.proctored_exam, action="deleted", allowance=allowance)
+    log.info("Allowance %s deleted for user %s on exam %s", key, user_id, exam_id)
+
+
+def _stored_key(*, key: Any) -> Any:
+    """Allowance types may be given as the model's (key, label) tuples; the key is what is stored."""
+    if isinstance(key, tuple) and key:
+        return key[0]
+    return key
+
+
+def _is_additional_time(key: Any) -> bool:
+    return isinstance(key, str) and key in ADDITIONAL_TIME_GRANTED
+
+
+def _is_user_pk(user_info: Any) -> bool:
+    return isinstance(user_info, int) and not isinstance(user_info, bool)
+
+
+def _check_value_fits(*, value: Any) -> None:
+    if value is None:
+        raise AllowanceValueNotAllowedException("An allowance needs a value.")
+    if len(str(value)) > MAX_ALLOWANCE_VALUE_LENGTH:
+        raise AllowanceValueNotAllowedException(
+            f"An allowance value can be at most {MAX_ALLOWANCE_VALUE_LENGTH} characters long."
+        )
+
+
+def _check_additional_time(*, key: Any, value: Any) -> None:
+    """Extra time is a whole number of minutes, 0 or more, written with decimal digits.
+
+    The model's `isdigit` test alone lets through characters such as superscripts ("²") that `int()`
+    cannot read, which would break every later time computation for the learner.
+    """
+    if _is_additional_time(key) and not (isinstance(value, str | int) and str(value).isdecimal()):
+        raise AllowanceValueNotAllowedException(
+            f'"{value}" is not a valid value for {key}: enter a whole number of minutes, 0 or more.'
+        )
+
+
+def _validate_bulk_value(*, allowance_type: Any, value: Any) -> float | None:
+    """Check a bulk allowance value; returns the multiplier for a time multiplier, else None."""
+    _check_value_fits(value=value)
+    if allowance_type == TIME_MULTIPLIER:
+        try:
+            multiplier = float(value)
+        except (TypeError, ValueError):
+            multiplier = math.nan
+        if not math.isfinite(multiplier) or multiplier - 1 < 0:
+            raise AllowanceValueNotAllowedException(
+                f'"{value}" is not a valid time multiplier: enter a number, 1 or more.'
+            )
+        return multiplier
+    _check_additional_time(key=_stored_key(key=allowance_type), value=value)
+    return None
+
+
+def _multiplied_extra_minutes(*, exam: ProctoredExam, multiplier: float) -> str:
+    """The extra minutes a multiplier gives on an exam, rounded as Python rounds (22.5 -> 22)."""
+    return str(round(exam.time_limit_mins * (multiplier - 1)))
+
+
+def _find_exam(*, exam_id: Any) -> ProctoredExam | None:
+    """The exam, or None when there is none with this id (including ids that are not numbers at all)."""
+    try:
+        return ProctoredExam.get_exam_by_id(exam_id)
+    except (TypeError, ValueError):
+        return None
+
+
+def _get_exam(*, exam_id: Any) -> ProctoredExam:
+    exam = _find_exam(exam_id=exam_id)
+    if exam is None:
+        raise ProctoredExamNotFoundException(f"Exam {exam_id} does not exist.")
+    return exam
+
+
+def _check_user_exists(*, user_id: int) -> None:
+    if not get_user_model().objects.filter(id=user_id).exists():
+        raise UserNotFoundException(f"No user has the id {user_id}.")
+
+
+def _with_related(allowances: QuerySet) -> QuerySet:
+    return allowances.select_related("user", "proctored_exam").order_by("id")
+
+
+def _emit_allowance_event(*, exam: ProctoredExam, action: str, allowance: ProctoredExamStudentAllowance) -> None:
+    emit_event(
+        serialize_exam(exam),
+        f"allowance.{action}",
+        override_data={
+            "allowance_user_id": allowance.user_id,
+            "allowance_key": allowance.key,
+            "allowance_value": allowance.value,
+        },
+    )
