@@ -50,12 +50,15 @@ def test_backend():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """edx-when caches course dates; tests must not see each other's."""
+    """edx-when caches course dates (per request and in the cache); tests must not see each other's."""
     from django.core.cache import cache
+    from edx_django_utils.cache import RequestCache
 
     cache.clear()
+    RequestCache.clear_all_namespaces()
     yield
     cache.clear()
+    RequestCache.clear_all_namespaces()
 
 
 class RecordingTracker:

@@ -9,6 +9,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from edx_proctoring.attempts.lifecycle import is_reattempting_exam  # noqa: F401
+from edx_proctoring.crypto import (  # noqa: F401
+    aes_decrypt,
+    aes_encrypt,
+    decode_and_decrypt,
+    encrypt_and_encode,
+    generate_aes_iv,
+    pad,
+    unpad,
+)
 from edx_proctoring.events import emit_event  # noqa: F401
 from edx_proctoring.exams import (  # noqa: F401
     get_course_home_url,

@@ -10,6 +10,7 @@ from model_utils.models import TimeStampedModel
 from edx_proctoring.exceptions import (
     AllowanceValueNotAllowedException,
     ProctoredExamNotActiveException,
+    ProctoredExamNotFoundException,
     UserNotFoundException,
 )
 from edx_proctoring.models.audit import archive_model
@@ -71,7 +72,8 @@ class ProctoredExamStudentAllowance(TimeStampedModel):
     def is_allowance_value_valid(cls, allowance_type, allowance_value):
         """Extra time must be a whole, non-negative number of minutes; other allowance types take any text."""
         if allowance_type in cls.ADDITIONAL_TIME_GRANTED:
-            return isinstance(allowance_value, str | int) and str(allowance_value).isdigit()
+            # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+            return isinstance(allowance_value, str | int) and str(allowance_value).isdecimal()
         return True
 
     @classmethod
@@ -85,7 +87,9 @@ class ProctoredExamStudentAllowance(TimeStampedModel):
             )
         user_id = cls._resolve_user_id(user_info)
         exam = ProctoredExam.get_exam_by_id(exam_id)
-        if exam is not None and not exam.is_active:
+        if exam is None:
+            raise ProctoredExamNotFoundException(f"Exam {exam_id} does not exist.")
+        if not exam.is_active:
             raise ProctoredExamNotActiveException(f"Exam {exam_id} is not active; allowances cannot be changed.")
         allowance = cls.get_allowance_for_user(exam_id, user_id, key)
         if allowance is not None:
@@ -97,9 +101,11 @@ class ProctoredExamStudentAllowance(TimeStampedModel):
 
     @staticmethod
     def _resolve_user_id(user_info):
-        if isinstance(user_info, int) and not isinstance(user_info, bool):
-            return user_info
         user_model = get_user_model()
+        if isinstance(user_info, int) and not isinstance(user_info, bool):
+            if not user_model.objects.filter(id=user_info).exists():
+                raise UserNotFoundException(f"No user has the id {user_info}.")
+            return user_info
         user = user_model.objects.filter(username=user_info).first()
         if user is None:
             user = user_model.objects.filter(email=user_info).first()
@@ -110,7 +116,7 @@ class ProctoredExamStudentAllowance(TimeStampedModel):
     @classmethod
     def get_additional_time_granted(cls, exam_id, user_id):
         allowance = cls.get_allowance_for_user(exam_id, user_id, cls.ADDITIONAL_TIME_GRANTED[0])
-        return int(allowance.value) if allowance and str(allowance.value).isdigit() else None
+        return int(allowance.value) if allowance and str(allowance.value).isdecimal() else None
 
     @classmethod
     def get_review_policy_exception(cls, exam_id, user_id):
