@@ -1,0 +1,183 @@
+"""Onboarding: the proctored practice exam a vendor uses to check a learner before real exams.
+
+What a learner's onboarding status is (here or in another course with the same vendor), where the
+onboarding exam of a course lives, and which exams a learner cannot reach in the course outline.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey, UsageKey
+
+from edx_proctoring.backends import get_backend_provider
+from edx_proctoring.constants import VERIFICATION_DAYS_VALID
+from edx_proctoring.exams import get_exam_url
+from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAttempt
+from edx_proctoring.runtime import get_runtime_service
+from edx_proctoring.statuses import InstructorDashboardOnboardingAttemptStatus, ProctoredExamStudentAttemptStatus
+
+log = logging.getLogger(__name__)
+
+_VALIDITY = timedelta(days=VERIFICATION_DAYS_VALID)
+
+
+# --- Learner onboarding status ---------------------------------------------------------------------
+
+
+def get_last_verified_onboarding_attempts_per_user(users_list, backend):
+    """``{user_id: attempt}``: each user's newest verified onboarding attempt with `backend`, still valid.
+
+    One query, whatever the number of users.
+    """
+    attempts = ProctoredExamStudentAttempt.objects.get_last_verified_proctored_onboarding_attempts(
+        users_list, backend
+    ).select_related("proctored_exam")
+    newest_by_user: dict[int, ProctoredExamStudentAttempt] = {}
+    for attempt in attempts:  # newest first
+        newest_by_user.setdefault(attempt.user_id, attempt)
+    return newest_by_user
+
+
+def _relevant_course_attempt(attempts: list[ProctoredExamStudentAttempt]) -> ProctoredExamStudentAttempt | None:
+    """The first verified attempt, else the newest one (attempts come newest first)."""
+    for attempt in attempts:
+        if attempt.status == ProctoredExamStudentAttemptStatus.verified:
+            return attempt
+    return attempts[0] if attempts else None
+
+
+def get_onboarding_attempt_data_for_learner(course_id, user, backend):
+    """``{'onboarding_status', 'expiration_date'}`` of the learner for the course's onboarding exams.
+
+    Verified here -> ``verified``; verified with the same vendor in another course within the validity
+    window -> ``other_course_approved``; otherwise the raw status of the newest attempt, or None.
+    """
+    attempts = list(
+        ProctoredExamStudentAttempt.objects.get_proctored_practice_attempts_by_course_id(course_id, users=[user])
+    )
+    relevant = _relevant_course_attempt(attempts)
+    if relevant is not None and relevant.status == ProctoredExamStudentAttemptStatus.verified:
+        return {
+            "onboarding_status": ProctoredExamStudentAttemptStatus.verified,
+            "expiration_date": relevant.modified + _VALIDITY,
+        }
+
+    verified_elsewhere = get_last_verified_onboarding_attempts_per_user([user], backend).get(user.id)
+    if verified_elsewhere is not None:
+        return {
+            "onboarding_status": InstructorDashboardOnboardingAttemptStatus.other_course_approved,
+            "expiration_date": verified_elsewhere.modified + _VALIDITY,
+        }
+
+    return {
+        "onboarding_status": relevant.status if relevant is not None else None,
+        "expiration_date": None,
+    }
+
+
+# --- Course outline: which exams can the learner reach -----------------------------------------------
+
+
+def get_user_course_outline_details(user, course_id):
+    """The learner's outline and schedule from the host's learning_sequences service (None without it)."""
+    service = get_runtime_service("learning_sequences")
+    if service is None:
+        log.warning("No learning_sequences service: course outline details unavailable for %s", course_id)
+        return None
+    course_key = CourseKey.from_string(str(course_id))
+    return service.get_user_course_outline_details(course_key, user, datetime.now(UTC))
+
+
+def get_visibility_check_date(schedule, usage_key):
+    """When a sequence stops being visible: its due date, else the course end, else never."""
+    sequence_schedule = _lookup(mapping=schedule.sequences, usage_key=usage_key)
+    if sequence_schedule is not None and getattr(sequence_schedule, "due", None):
+        return sequence_schedule.due
+    if getattr(schedule, "course_end", None):
+        return schedule.course_end
+    return datetime.max.replace(tzinfo=UTC)
+
+
+def _content_id(exam: Any) -> str:
+    return exam["content_id"] if isinstance(exam, dict) else exam.content_id
+
+
+def _usage_key(content_id: str) -> UsageKey | str:
+    try:
+        return UsageKey.from_string(content_id)
+    except InvalidKeyError:
+        return content_id
+
+
+def _lookup(*, mapping: dict, usage_key: UsageKey | str) -> Any:
+    """A schedule entry by usage key, accepting hosts that key their schedule by strings."""
+    entry = mapping.get(usage_key)
+    if entry is None and not isinstance(usage_key, str):
+        entry = mapping.get(str(usage_key))
+    return entry
+
+
+def _is_accessible(*, accessible: Iterable, usage_key: UsageKey | str) -> bool:
+    return usage_key in accessible or str(usage_key) in accessible
+
+
+def categorize_inaccessible_exams_by_date(onboarding_exams, details):
+    """Split the exams the learner cannot reach into ``(non_date_inaccessible, future, past_due)``.
+
+    Exams the outline lists as accessible appear in no list. An inaccessible exam is ``future`` when
+    its sequence has not started yet, ``past_due`` when its visibility date has passed, and
+    ``non_date_inaccessible`` otherwise (hidden, gated, or without a schedule entry).
+    """
+    non_date_inaccessible, future, past_due = [], [], []
+    if details is None:
+        return non_date_inaccessible, future, past_due
+    accessible = details.outline.accessible_sequences
+    schedule = details.schedule
+    now = datetime.now(UTC)
+    for exam in onboarding_exams:
+        usage_key = _usage_key(_content_id(exam))
+        if _is_accessible(accessible=accessible, usage_key=usage_key):
+            continue
+        sequence_schedule = _lookup(mapping=schedule.sequences, usage_key=usage_key)
+        if sequence_schedule is None:
+            non_date_inaccessible.append(exam)
+        elif sequence_schedule.effective_start and sequence_schedule.effective_start > now:
+            future.append(exam)
+        elif get_visibility_check_date(schedule, usage_key) < now:
+            past_due.append(exam)
+        else:
+            non_date_inaccessible.append(exam)
+    return non_date_inaccessible, future, past_due
+
+
+def _backend_supports_onboarding(*, backend_name: str | None) -> bool:
+    try:
+        backend = get_backend_provider(name=backend_name)
+    except NotImplementedError:
+        log.warning("Unknown proctoring backend %r", backend_name)
+        return False
+    return bool(backend and backend.supports_onboarding)
+
+
+def get_onboarding_exam_link(course_id, user, is_learning_mfe):
+    """The URL of the course's onboarding exam for this learner, or '' when there is none to offer.
+
+    The newest active proctored practice exam decides whether the course uses onboarding at all.
+    Exams the learner cannot reach for reasons other than dates are skipped; exams not yet open or
+    past due are still linked, so the learner sees when onboarding is available.
+    """
+    candidates = list(ProctoredExam.get_practice_proctored_exams_for_course(course_id).order_by("-created", "-id"))
+    if not candidates or not _backend_supports_onboarding(backend_name=candidates[0].backend):
+        return ""
+    details = get_user_course_outline_details(user, course_id)
+    non_date_inaccessible, _future, _past_due = categorize_inaccessible_exams_by_date(candidates, details)
+    excluded = {exam.id for exam in non_date_inaccessible}
+    reachable = [exam for exam in candidates if exam.id not in excluded]
+    if not reachable:
+        return ""
+    return get_exam_url(course_id, reachable[0].content_id, is_learning_mfe)

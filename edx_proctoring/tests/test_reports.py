@@ -1,0 +1,279 @@
+"""Course-wide reports: last completion date, violation report, enrollments able to take proctored exams."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from edx_proctoring import runtime
+from edx_proctoring.models import ProctoredExamSoftwareSecureComment
+from edx_proctoring.reports import (
+    get_enrollments_can_take_proctored_exams,
+    get_exam_violation_report,
+    get_last_exam_completion_date,
+)
+from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+from edx_proctoring.tests.factories import (
+    COURSE_ID,
+    AttemptFactory,
+    PracticeExamFactory,
+    ProctoredExamFactory,
+    ReviewFactory,
+    TimedExamFactory,
+    UserFactory,
+)
+from edx_proctoring.tests.test_services import MockEnrollment, MockEnrollmentsService
+
+T0 = datetime(2026, 2, 1, 9, tzinfo=UTC)
+OTHER_COURSE_ID = "course-v1:edX+Other+2026"
+
+REPORT_KEYS = {
+    "course_id",
+    "exam_name",
+    "username",
+    "email",
+    "attempt_code",
+    "allowed_time_limit_mins",
+    "is_sample_attempt",
+    "started_at",
+    "completed_at",
+    "status",
+    "review_status",
+    "provider",
+    "user_id",
+}
+
+
+def _completed(user, exam, at, **kwargs):
+    return AttemptFactory(
+        user=user,
+        proctored_exam=exam,
+        status=Status.submitted,
+        started_at=at - timedelta(hours=1),
+        completed_at=at,
+        **kwargs,
+    )
+
+
+def _review(attempt, status="Rules Violation", comments=()):
+    review = ReviewFactory(
+        attempt_code=attempt.attempt_code, review_status=status, exam=attempt.proctored_exam, student=attempt.user
+    )
+    for position, (comment_status, text) in enumerate(comments):
+        ProctoredExamSoftwareSecureComment.objects.create(
+            review=review, start_time=position, stop_time=position + 1, duration=1, comment=text, status=comment_status
+        )
+    return review
+
+
+# --- get_last_exam_completion_date ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_given_every_proctored_exam_completed_when_asked_then_latest_completion():
+    user = UserFactory()
+    first, second = ProctoredExamFactory(), ProctoredExamFactory()
+    _completed(user, first, T0 + timedelta(days=3))
+    _completed(user, second, T0)
+
+    assert get_last_exam_completion_date(COURSE_ID, user.username) == T0 + timedelta(days=3)
+
+
+@pytest.mark.django_db
+def test_given_a_proctored_exam_without_attempt_when_asked_then_none():
+    user = UserFactory()
+    _completed(user, ProctoredExamFactory(), T0)
+    ProctoredExamFactory()
+
+    assert get_last_exam_completion_date(COURSE_ID, user.username) is None
+
+
+@pytest.mark.django_db
+def test_given_an_inactive_proctored_exam_without_attempt_when_asked_then_it_still_counts():
+    user = UserFactory()
+    _completed(user, ProctoredExamFactory(), T0)
+    ProctoredExamFactory(is_active=False)
+
+    assert get_last_exam_completion_date(COURSE_ID, user.username) is None
+
+
+@pytest.mark.django_db
+def test_given_an_attempt_not_completed_when_asked_then_none():
+    user = UserFactory()
+    _completed(user, ProctoredExamFactory(), T0)
+    AttemptFactory(user=user, proctored_exam=ProctoredExamFactory(), status=Status.started, started_at=T0)
+
+    assert get_last_exam_completion_date(COURSE_ID, user.username) is None
+
+
+@pytest.mark.django_db
+def test_given_no_attempts_and_no_proctored_exams_when_asked_then_none():
+    assert get_last_exam_completion_date(COURSE_ID, UserFactory().username) is None
+
+
+@pytest.mark.django_db
+def test_given_practice_timed_and_open_attempts_when_asked_then_they_do_not_count():
+    user = UserFactory()
+    exam = ProctoredExamFactory()
+    _completed(user, exam, T0)
+    _completed(user, PracticeExamFactory(), T0 + timedelta(days=5))
+    _completed(user, TimedExamFactory(), T0 + timedelta(days=6))
+    _completed(user, ProctoredExamFactory(course_id=OTHER_COURSE_ID), T0 + timedelta(days=7))
+    _completed(UserFactory(), exam, T0 + timedelta(days=8))
+
+    assert get_last_exam_completion_date(COURSE_ID, user.username) == T0
+
+
+@pytest.mark.django_db
+def test_given_exam_taken_as_open_exam_when_asked_then_none():
+    user = UserFactory()
+    _completed(user, ProctoredExamFactory(), T0, taking_as_proctored=False)
+
+    assert get_last_exam_completion_date(COURSE_ID, user.username) is None
+
+
+# --- get_exam_violation_report -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_given_attempt_without_review_when_reported_then_row_has_every_key_and_no_review():
+    user = UserFactory()
+    attempt = _completed(user, ProctoredExamFactory(exam_name="Final"), T0, allowed_time_limit_mins=90)
+    AttemptFactory(proctored_exam=ProctoredExamFactory(course_id=OTHER_COURSE_ID))
+
+    report = get_exam_violation_report(COURSE_ID)
+
+    assert report == [
+        {
+            "course_id": COURSE_ID,
+            "exam_name": "Final",
+            "username": user.username,
+            "email": user.email,
+            "attempt_code": attempt.attempt_code,
+            "allowed_time_limit_mins": 90,
+            "is_sample_attempt": False,
+            "started_at": T0 - timedelta(hours=1),
+            "completed_at": T0,
+            "status": Status.submitted,
+            "review_status": None,
+            "provider": "test",
+            "user_id": user.id,
+        }
+    ]
+
+
+@pytest.mark.django_db
+def test_given_graded_review_with_comments_when_reported_then_status_and_comments_are_merged():
+    attempt = _completed(UserFactory(), ProctoredExamFactory(), T0)
+    _review(
+        attempt,
+        status="Suspicious",
+        comments=[("Rules Violation", "phone visible"), ("Suspicious", "left the room"), ("Rules Violation", "notes")],
+    )
+
+    (row,) = get_exam_violation_report(COURSE_ID)
+
+    assert row["review_status"] == "Suspicious"
+    assert row["Rules Violation Comments"] == ["phone visible", "notes"]
+    assert row["Suspicious Comments"] == ["left the room"]
+    assert set(row) == REPORT_KEYS | {"Rules Violation Comments", "Suspicious Comments"}
+
+
+@pytest.mark.django_db
+def test_given_graded_and_practice_reviews_when_reported_by_default_then_only_graded_reviews_are_merged():
+    graded = _completed(UserFactory(), ProctoredExamFactory(exam_name="A graded"), T0)
+    practice = _completed(UserFactory(), PracticeExamFactory(exam_name="B practice"), T0)
+    _review(graded, status="Clean", comments=[("Clean", "fine")])
+    _review(practice, status="Suspicious", comments=[("Suspicious", "odd")])
+
+    graded_row, practice_row = get_exam_violation_report(COURSE_ID)
+
+    assert (graded_row["attempt_code"], graded_row["review_status"]) == (graded.attempt_code, "Clean")
+    assert graded_row["Clean Comments"] == ["fine"]
+    assert (practice_row["attempt_code"], practice_row["review_status"]) == (practice.attempt_code, None)
+    assert practice_row["is_sample_attempt"] is True
+    assert "Suspicious Comments" not in practice_row
+
+
+@pytest.mark.django_db
+def test_given_graded_and_practice_reviews_when_reported_with_practice_then_only_practice_reviews_are_merged():
+    graded = _completed(UserFactory(), ProctoredExamFactory(exam_name="A graded"), T0)
+    practice = _completed(UserFactory(), PracticeExamFactory(exam_name="B practice"), T0)
+    _review(graded, status="Clean")
+    _review(practice, status="Suspicious", comments=[("Suspicious", "odd")])
+
+    graded_row, practice_row = get_exam_violation_report(COURSE_ID, include_practice_exams=True)
+
+    assert graded_row["review_status"] is None
+    assert practice_row["review_status"] == "Suspicious"
+    assert practice_row["Suspicious Comments"] == ["odd"]
+
+
+@pytest.mark.django_db
+def test_given_review_of_deleted_or_foreign_attempt_when_reported_then_it_is_ignored():
+    attempt = _completed(UserFactory(), ProctoredExamFactory(), T0)
+    ReviewFactory(exam=attempt.proctored_exam, review_status="Suspicious")  # its attempt no longer exists
+
+    (row,) = get_exam_violation_report(COURSE_ID)
+
+    assert row["review_status"] is None
+
+
+@pytest.mark.django_db
+def test_given_exams_with_different_names_when_reported_then_rows_are_sorted_by_exam_name():
+    zulu, alpha, mike = (ProctoredExamFactory(exam_name=name) for name in ("Zulu", "Alpha", "Mike"))
+    for exam in (zulu, alpha, mike, alpha):
+        AttemptFactory(proctored_exam=exam)
+    AttemptFactory(proctored_exam=TimedExamFactory(exam_name="Bravo"))
+
+    report = get_exam_violation_report(COURSE_ID)
+
+    assert [row["exam_name"] for row in report] == ["Alpha", "Alpha", "Bravo", "Mike", "Zulu"]
+    assert report[2]["provider"] is None
+
+
+@pytest.mark.django_db
+def test_given_no_attempts_when_reported_then_empty():
+    ProctoredExamFactory()
+
+    assert get_exam_violation_report(COURSE_ID) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("attempt_count", [1, 30])
+def test_given_any_number_of_reviewed_attempts_when_reported_then_three_queries(
+    django_assert_num_queries, attempt_count
+):
+    exams = [ProctoredExamFactory(), ProctoredExamFactory()]
+    for index in range(attempt_count):
+        attempt = _completed(UserFactory(), exams[index % 2], T0)
+        _review(attempt, comments=[("Rules Violation", f"v{index}"), ("Suspicious", f"s{index}")])
+
+    # attempts with exams and users, reviews, comments
+    with django_assert_num_queries(3):
+        report = get_exam_violation_report(COURSE_ID)
+
+    assert len(report) == attempt_count
+    assert all(row["review_status"] == "Rules Violation" for row in report)
+    assert all(len(row["Suspicious Comments"]) == 1 for row in report)
+
+
+# --- get_enrollments_can_take_proctored_exams ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_given_enrollments_service_when_listed_then_it_answers_with_the_search():
+    alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
+    runtime.set_runtime_service(
+        "enrollments",
+        MockEnrollmentsService(enrollments=[MockEnrollment(alice, "verified"), MockEnrollment(bob, "masters")]),
+    )
+
+    everyone = get_enrollments_can_take_proctored_exams(COURSE_ID)
+    found = get_enrollments_can_take_proctored_exams(COURSE_ID, text_search="bo")
+
+    assert [(e.user, e.mode) for e in everyone] == [(alice, "verified"), (bob, "masters")]
+    assert [e.user for e in found] == [bob]
+
+
+def test_given_no_enrollments_service_when_listed_then_empty():
+    assert list(get_enrollments_can_take_proctored_exams(COURSE_ID, text_search="x")) == []
