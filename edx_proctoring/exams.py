@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -164,7 +165,7 @@ def get_proctoring_escalation_email(course_id):
         return None
     try:
         return instructor_service.get_proctoring_escalation_email(course_id)
-    except (InvalidKeyError, Exception) as exc:  # noqa: BLE001 - the host raises ObjectDoesNotExist subclasses
+    except (InvalidKeyError, ObjectDoesNotExist) as exc:
         log.info("No proctoring escalation email for course %s: %s", course_id, exc)
         return None
 

@@ -174,7 +174,7 @@ class MockEnrollmentsService:
 
 
 class MockLearningSequencesService:
-    """Course outlines in which every sequence is accessible unless listed otherwise."""
+    """Course outlines: only the sequences in `accessible_sequences` are accessible (none by default)."""
 
     def __init__(self, accessible_sequences=None, schedule_sequences=None, course_end=None):
         self.accessible_sequences = accessible_sequences
