@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
     "simple_history",
     "waffle",
     "edx_when",
@@ -133,7 +134,10 @@ PROCTORING_BACKENDS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# The OpenAPI schema of the proctoring API is open to everyone here (staff only by default).
+PROCTORING_OPEN_API_SCHEMA = True
 
 LOGGING = {
     "version": 1,

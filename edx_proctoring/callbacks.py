@@ -1,0 +1,36 @@
+"""The launch callback of the PSI (software_secure) desktop application: a plain Django view, no login.
+
+The vendor's software opens ``…/proctoring_launch_callback/start_exam/<attempt_code>``; knowing the attempt
+code is what identifies the attempt. The learner is sent on to the exam with the code in a signed cookie.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from edx_proctoring.attempts.creation import mark_exam_attempt_as_ready
+from edx_proctoring.attempts.lifecycle import update_attempt_status
+from edx_proctoring.attempts.selectors import get_exam_attempt_by_code
+from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+
+
+@require_GET
+def start_exam_callback(request, attempt_code):
+    attempt = get_exam_attempt_by_code(attempt_code) if len(attempt_code) <= 255 else None
+    if attempt is None:
+        return HttpResponse(content=_("You have entered an exam code that is not valid."), status=404)
+    if attempt["status"] in (Status.created, Status.download_software_clicked):
+        mark_exam_attempt_as_ready(attempt["id"])
+    elif attempt["status"] in (Status.started, Status.ready_to_submit):
+        update_attempt_status(attempt["id"], Status.submitted)
+    exam = attempt["proctored_exam"]
+    try:
+        url = reverse("jump_to", args=[exam["course_id"], exam["content_id"]])
+    except NoReverseMatch:
+        url = ""
+    response = HttpResponseRedirect(url)
+    response.set_signed_cookie("exam", attempt["attempt_code"])
+    return response

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the REST views: base views, permission checks, input parsing, pagination."""

@@ -1,0 +1,111 @@
+"""Allowances (extra time, review-policy exceptions) as course staff manage them."""
+
+from __future__ import annotations
+
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.response import Response
+
+from edx_proctoring.exceptions import AllowanceValueNotAllowedException
+from edx_proctoring.http import inputs
+from edx_proctoring.http.base import ProctoredAPIView
+from edx_proctoring.http.errors import BadRequest
+from edx_proctoring.http.permissions import require_course_or_global_staff
+from edx_proctoring.models import ProctoredExam
+from edx_proctoring.selectors import staff_lists
+
+
+def _allowances():
+    # Imported when used: the allowances domain module may load after the URL configuration.
+    from edx_proctoring import allowances  # noqa: PLC0415
+
+    return allowances
+
+
+def _user_info(data):
+    """A learner given as username, email or numeric id (JSON number)."""
+    value = data.get("user_info")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return inputs.string(data, "user_info", required=True)
+
+
+class ExamAllowanceView(ProctoredAPIView):
+    """GET …/<course>/allowance: the course's allowances. PUT/DELETE …/allowance: set or remove one."""
+
+    @method_decorator(require_course_or_global_staff)
+    def get(self, request, course_id):
+        inputs.course_id(course_id)
+        return Response(staff_lists.course_allowances(course_id))
+
+    @method_decorator(require_course_or_global_staff)
+    def put(self, request):
+        data = inputs.body(request)
+        exam_id = inputs.integer(data, "exam_id", required=True, minimum=1)
+        user_info = _user_info(data)
+        key = inputs.string(data, "key", required=True)
+        value = inputs.string(data, "value", required=True)
+        _allowances().add_allowance_for_user(exam_id, user_info, key, value)
+        return Response()
+
+    @method_decorator(require_course_or_global_staff)
+    def delete(self, request):
+        data = inputs.body(request)
+        exam_id = inputs.integer(data, "exam_id", required=True, minimum=1)
+        user_id = inputs.integer(data, "user_id", required=True, minimum=1)
+        key = inputs.string(data, "key", required=True)
+        _allowances().remove_allowance_for_user(exam_id, user_id, key)
+        return Response()
+
+
+class ExamBulkAllowanceView(ProctoredAPIView):
+    """PUT …[/<course>]/bulk_allowance: one allowance for many learners on many exams of one course.
+
+    200 (empty) when every pair succeeded, 207 with every pair when some failed, 400 when none did.
+    """
+
+    @method_decorator(require_course_or_global_staff)
+    def put(self, request, course_id=None):
+        data = inputs.body(request)
+        course_id = inputs.course_id(data.get("course_id") or course_id)
+        exam_ids = [
+            inputs.parse_int(item, name="exam_ids", minimum=1)
+            for item in inputs.comma_list(data.get("exam_ids"), name="exam_ids")
+        ]
+        user_ids = inputs.comma_list(data.get("user_ids"), name="user_ids")
+        allowance_type = inputs.string(data, "allowance_type", required=True)
+        value = inputs.string(data, "value", required=True)
+        outside = sorted(
+            set(exam_ids)
+            - set(ProctoredExam.objects.filter(id__in=exam_ids, course_id=course_id).values_list("id", flat=True))
+        )
+        if outside:
+            raise BadRequest(
+                f"These exams are not exams of course {course_id}: {', '.join(map(str, outside))}.",
+                extra={"field": "exam_ids"},
+            )
+        try:
+            pairs, successes, failures = _allowances().add_bulk_allowances(exam_ids, user_ids, allowance_type, value)
+        except AllowanceValueNotAllowedException:
+            return Response(
+                status=status.HTTP_400_BAD_REQUEST,
+                data={"detail": _("Enter a valid positive value number"), "field": "allowance_value"},
+            )
+        if successes == 0:
+            return Response(
+                status=status.HTTP_400_BAD_REQUEST,
+                data={"detail": _("Enter a valid username or email"), "field": "user_info"},
+            )
+        if failures:
+            return Response(status=status.HTTP_207_MULTI_STATUS, data=pairs)
+        return Response()
+
+
+class GroupedExamAllowancesByStudent(ProctoredAPIView):
+    """GET …/<course>/grouped/allowance: ``{username: [allowance, …]}``."""
+
+    @method_decorator(require_course_or_global_staff)
+    def get(self, request, course_id):
+        inputs.course_id(course_id)
+        return Response(staff_lists.course_allowances_by_username(course_id))

@@ -1,0 +1,342 @@
+"""Attempts: the learner's timer and actions, the Learning-MFE exam view, and staff's attempt lists."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.response import Response
+from waffle import switch_is_active
+
+from edx_proctoring import config
+from edx_proctoring.attempts.creation import (
+    create_exam_attempt,
+    mark_exam_attempt_as_ready_to_resume,
+    reset_practice_exam,
+    start_exam_attempt,
+    stop_exam_attempt,
+    update_exam_attempt,
+)
+from edx_proctoring.attempts.lifecycle import update_attempt_status
+from edx_proctoring.attempts.removal import remove_exam_attempt
+from edx_proctoring.attempts.selectors import get_active_exams_for_user
+from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.backends import get_backend_provider
+from edx_proctoring.constants import PING_FAILURE_PASSTHROUGH_TEMPLATE
+from edx_proctoring.exams import get_exam_by_id, get_exam_type
+from edx_proctoring.exceptions import ProctoredExamPermissionDenied, StudentExamAttemptDoesNotExistsException
+from edx_proctoring.http import inputs
+from edx_proctoring.http.base import ProctoredAPIView
+from edx_proctoring.http.errors import BadRequest
+from edx_proctoring.http.permissions import (
+    is_user_course_or_global_staff,
+    require_course_or_global_staff,
+    staff_only_response,
+)
+from edx_proctoring.models import ProctoredExamStudentAttempt
+from edx_proctoring.selectors import staff_lists, timer
+from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+from edx_proctoring.timing import get_time_remaining_for_attempt, humanized_time, is_exam_passed_due
+
+log = logging.getLogger(__name__)
+
+ATTEMPT_ACTIONS = (
+    "stop",
+    "start",
+    "submit",
+    "click_download_software",
+    "reset_attempt",
+    "error",
+    "decline",
+    "mark_ready_to_resume",
+)
+
+
+def _missing_attempt(attempt_id):
+    return StudentExamAttemptDoesNotExistsException(f"Attempt with attempt_id={attempt_id} does not exist.")
+
+
+def _not_yours(attempt_id):
+    return ProctoredExamPermissionDenied(f"Attempt with attempt_id={attempt_id} is not owned by the current user.")
+
+
+def _accessibility_time_string(seconds: float) -> str:
+    if seconds < 60:
+        return _("you have less than a minute remaining")
+    return _("you have {remaining_time} remaining").format(remaining_time=humanized_time(int(round(seconds / 60.0))))
+
+
+class StudentProctoredExamAttempt(ProctoredAPIView):
+    """One attempt: GET (the owner's timer poll), PUT an action (owner; staff for mark_ready_to_resume),
+    DELETE (course or global staff)."""
+
+    def get(self, request, attempt_id):
+        row = timer._attempts().filter(id=attempt_id).first()
+        if row is None:
+            raise _missing_attempt(attempt_id)
+        if row.user_id != request.user.id:
+            raise _not_yours(attempt_id)
+        attempt = timer._checked(serialize_attempt(row))
+        remaining = get_time_remaining_for_attempt(attempt)
+        attempt["time_remaining_seconds"] = remaining
+        attempt["accessibility_time_string"] = _accessibility_time_string(remaining)
+        return Response(attempt)
+
+    def put(self, request, attempt_id):
+        data = inputs.body(request)
+        row = timer._attempts().filter(id=attempt_id).first()
+        if row is None:
+            raise _missing_attempt(attempt_id)
+        attempt = timer._checked(serialize_attempt(row))
+        action = inputs.string(data, "action", max_length=64)
+        acting_user_id = request.user.id
+        if data.get("user_id") is not None:
+            course_id = attempt["proctored_exam"]["course_id"]
+            if action != "mark_ready_to_resume" or not is_user_course_or_global_staff(request.user, course_id):
+                raise ProctoredExamPermissionDenied(
+                    "Only course staff may act for another user, and only to mark an attempt ready to resume."
+                )
+            acting_user_id = inputs.integer(data, "user_id", required=True)
+        if attempt["user"]["id"] != acting_user_id:
+            raise _not_yours(attempt_id)
+        if action not in ATTEMPT_ACTIONS:
+            raise BadRequest(f"Unknown or missing action {action!r}; expected one of: {', '.join(ATTEMPT_ACTIONS)}.")
+        detail = inputs.string(data, "detail", max_length=2000)
+        return Response({"exam_attempt_id": self._act(request, attempt, action, acting_user_id, detail)})
+
+    def _act(self, request, attempt, action, acting_user_id, detail):
+        attempt_id = attempt["id"]
+        exam_id = attempt["proctored_exam"]["id"]
+        if action == "stop":
+            return stop_exam_attempt(attempt_id)
+        if action == "start":
+            return start_exam_attempt(exam_id, acting_user_id)
+        if action == "submit":
+            return update_attempt_status(attempt_id, Status.submitted)
+        if action == "click_download_software":
+            return update_attempt_status(attempt_id, Status.download_software_clicked)
+        if action == "reset_attempt":
+            return reset_practice_exam(exam_id, acting_user_id, requesting_user=request.user)
+        if action == "decline":
+            return update_attempt_status(attempt_id, Status.declined)
+        if action == "mark_ready_to_resume":
+            return mark_exam_attempt_as_ready_to_resume(attempt_id)
+        # action == "error": the browser reports the proctoring software failed.
+        backend_name = attempt["proctored_exam"]["backend"]
+        passthrough = bool(backend_name) and switch_is_active(PING_FAILURE_PASSTHROUGH_TEMPLATE.format(backend_name))
+        log.info("Attempt %s reported an error by its learner: %s", attempt_id, detail)
+        if passthrough or attempt["status"] == Status.submitted:
+            return False
+        with transaction.atomic():
+            update_exam_attempt(attempt_id, time_remaining_seconds=int(get_time_remaining_for_attempt(attempt)))
+            return update_attempt_status(attempt_id, Status.error)
+
+    @method_decorator(require_course_or_global_staff)
+    def delete(self, request, attempt_id):
+        if not ProctoredExamStudentAttempt.objects.filter(id=attempt_id).exists():
+            raise _missing_attempt(attempt_id)
+        remove_exam_attempt(attempt_id, request.user)
+        return Response()
+
+
+class StudentProctoredExamAttemptCollection(ProctoredAPIView):
+    """GET: the timer payload of the learner's active attempt (legacy LMS). POST: create an attempt."""
+
+    def get(self, request):
+        payload = timer.active_timer_payload(request.user.id, is_learning_mfe=False)
+        return Response(payload if payload is not None else {"in_timed_exam": False, "is_proctored": False})
+
+    def post(self, request):
+        data = inputs.body(request)
+        exam_id = inputs.integer(data, "exam_id", required=True, minimum=1)
+        start_clock = inputs.truthy_string(data, "start_clock")
+        attempt_proctored = inputs.truthy_string(data, "attempt_proctored")
+        exam = get_exam_by_id(exam_id)
+        if not exam["is_practice_exam"] and is_exam_passed_due(exam, request.user):
+            return Response(
+                status=status.HTTP_403_FORBIDDEN,
+                data={"detail": _("The exam is past its due date; it can no longer be started.")},
+            )
+        with transaction.atomic():
+            attempt_id = create_exam_attempt(exam_id, request.user.id, taking_as_proctored=attempt_proctored)
+            if exam["is_proctored"] and not attempt_proctored:
+                update_attempt_status(attempt_id, Status.declined)
+            elif start_clock:
+                start_exam_attempt(exam_id, request.user.id)
+        return Response({"exam_attempt_id": attempt_id})
+
+
+class ProctoredExamAttemptReviewStatus(ProctoredAPIView):
+    """PUT …/attempt/<id>/review_status: the learner acknowledges the review outcome of their attempt."""
+
+    def put(self, request, attempt_id):
+        if not config.content_viewable_past_due():
+            return Response(status=status.HTTP_404_NOT_FOUND, data={"detail": _("Cannot update attempt review status")})
+        owner = ProctoredExamStudentAttempt.objects.filter(id=attempt_id).values_list("user_id", flat=True).first()
+        if owner is not None and owner != request.user.id:
+            raise _not_yours(attempt_id)
+        update_exam_attempt(attempt_id, is_status_acknowledged=True)
+        return Response()
+
+
+class StudentProctoredGroupedExamAttemptsByCourse(ProctoredAPIView):
+    """GET the course's newest attempt per (learner, exam), 25 a page, optionally searched by username/email."""
+
+    @method_decorator(require_course_or_global_staff)
+    def get(self, request, course_id, search_by=None):
+        inputs.course_id(course_id)
+        if search_by is not None and len(search_by) > inputs.MAX_SEARCH_LENGTH:
+            raise BadRequest(f"The search text is too long (at most {inputs.MAX_SEARCH_LENGTH} characters).")
+        results, pagination = staff_lists.grouped_attempts_page(
+            course_id=course_id, search_by=search_by, page=request.query_params.get("page")
+        )
+        if search_by is not None:
+            url = reverse("edx_proctoring:proctored_exam.attempts.grouped.search", args=[course_id, search_by])
+        else:
+            url = reverse("edx_proctoring:proctored_exam.attempts.grouped.course", args=[course_id])
+        return Response({"proctored_exam_attempts": results, "pagination_info": pagination, "attempt_url": url})
+
+
+def _read_param(request, key):
+    """A value from the query string, else (historic clients) from the body."""
+    value = request.query_params.get(key)
+    if value is None and isinstance(request.data, dict):
+        value = request.data.get(key)
+    return value
+
+
+class ActiveExamsForUserView(ProctoredAPIView):
+    """GET …/active_exams_for_user?user_id=&course_id=: a learner's running attempts with exam and allowances.
+
+    Reads the query string (and, for old clients, the body). Only the learner themself, course staff of
+    `course_id` or global staff may ask about a learner.
+    """
+
+    def get(self, request):
+        user_id = _read_param(request, "user_id")
+        course_id = _read_param(request, "course_id")
+        if user_id is None or user_id == "":
+            return Response([])
+        user_id = inputs.parse_int(user_id, name="user_id")
+        if course_id is not None:
+            course_id = inputs.course_id(course_id)
+        if user_id != request.user.id and not (
+            request.user.is_staff or (course_id and is_user_course_or_global_staff(request.user, course_id))
+        ):
+            return staff_only_response()
+        return Response(get_active_exams_for_user(user_id=user_id, course_id=course_id))
+
+
+def _target_user(request):
+    """The learner a Learning-MFE request is about: the caller, or `?user_id` for global staff (else 403)."""
+    raw = request.query_params.get("user_id")
+    if raw is None:
+        return request.user, None
+    if not request.user.is_staff:
+        return None, staff_only_response()
+    user_id = inputs.parse_int(raw, name="user_id")
+    if user_id == request.user.id:
+        return request.user, None
+    user = get_user_model().objects.filter(id=user_id).first()
+    if user is None:
+        raise BadRequest(f"No user has the id {user_id}.")
+    return user, None
+
+
+class ProctoredExamActiveAttemptView(ProctoredAPIView):
+    """GET …/active_attempt[?user_id=]: the Learning MFE's timer payload of the active attempt, or {}."""
+
+    def get(self, request):
+        user, refusal = _target_user(request)
+        if refusal is not None:
+            return refusal
+        payload = timer.active_timer_payload(user.id, is_learning_mfe=True)
+        return Response(payload or {})
+
+
+class ProctoredExamAttemptView(ProctoredAPIView):
+    """GET …/attempt/course_id/<course>?content_id=&is_learning_mfe=&user_id=: the Learning MFE's exam view."""
+
+    def get(self, request, course_id):
+        inputs.course_id(course_id)
+        is_learning_mfe = inputs.query_flag(request, "is_learning_mfe")
+        user, refusal = _target_user(request)
+        if refusal is not None:
+            return refusal
+        content_id = request.query_params.get("content_id")
+        if not content_id:
+            payload = timer.active_timer_payload(user.id, is_learning_mfe=is_learning_mfe)
+            return Response({"exam": {}, "active_attempt": payload or {}})
+        if len(content_id) > inputs.MAX_STRING_LENGTH:
+            raise BadRequest("The content_id is too long.")
+        view = timer.load_exam_view(user=user, course_id=course_id, content_id=content_id)
+        active_payload = {}
+        if view.active is not None:
+            active_payload = timer.timer_payload(
+                exam=view.active["proctored_exam"],
+                attempt=view.active,
+                is_learning_mfe=is_learning_mfe,
+                is_current=False,
+            )
+        active_exam = view.active["proctored_exam"] if view.active is not None else None
+        if active_exam and active_exam["course_id"] == course_id and active_exam["content_id"] == content_id:
+            exam = dict(active_exam)
+            exam["attempt"] = active_payload
+        elif view.exam is None:
+            exam = {}
+        else:
+            exam = dict(view.exam)
+            exam["attempt"] = self._attempt_of(exam, view, user, is_learning_mfe)
+        if exam:
+            exam["type"] = get_exam_type(exam, get_backend_provider(exam))["type"]
+            exam["passed_due_date"] = is_exam_passed_due(exam, user=user)
+            exam["use_legacy_attempt_api"] = True
+        return Response({"exam": exam, "active_attempt": active_payload})
+
+    @staticmethod
+    def _attempt_of(exam, view, user, is_learning_mfe):
+        if view.current is None:
+            exam["total_time"] = humanized_time(
+                timer.allowed_minutes(
+                    exam=exam, current_attempt=None, extra_minutes=view.extra_minutes, user_id=user.id
+                )
+            )
+            if exam["is_proctored"] and not exam["is_practice_exam"]:
+                from edx_proctoring.prerequisites import check_prerequisites  # noqa: PLC0415
+
+                check_prerequisites(exam, user.id)
+            return {}
+        payload = timer.timer_payload(
+            exam=exam, attempt=view.current, is_learning_mfe=is_learning_mfe, extra_minutes=view.extra_minutes
+        )
+        if exam["is_proctored"] and view.current["status"] in Status.onboarding_errors:
+            from edx_proctoring.onboarding import get_onboarding_exam_link  # noqa: PLC0415
+
+            exam["onboarding_link"] = get_onboarding_exam_link(exam["course_id"], user, is_learning_mfe)
+        return payload
+
+
+class StudentProctoredExamResetAttempts(ProctoredAPIView):
+    """DELETE …/exam_id/<exam>/user_id/<user>/reset_attempts: remove every attempt of a learner on an exam."""
+
+    @method_decorator(require_course_or_global_staff)
+    def delete(self, request, exam_id, user_id):
+        get_exam_by_id(exam_id)
+        attempt_ids = list(
+            ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=exam_id, user_id=user_id)
+            .order_by("-created", "-id")
+            .values_list("id", flat=True)
+        )
+        if not attempt_ids:
+            return Response(
+                status=status.HTTP_404_NOT_FOUND,
+                data=_("There are no attempts related to this user id and exam id"),
+            )
+        for attempt_id in attempt_ids:
+            remove_exam_attempt(attempt_id, request.user)
+        return Response()

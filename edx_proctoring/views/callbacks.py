@@ -1,0 +1,132 @@
+"""Calls from proctoring vendors: attempt ready, review results (REST spec and the anonymous PSI form)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Mapping
+
+import rules
+from django.http.response import HttpResponseBase
+from rest_framework import status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+import edx_proctoring.rules  # noqa: F401 - registers edx_proctoring.can_review_attempt
+from edx_proctoring.attempts.creation import mark_exam_attempt_as_ready
+from edx_proctoring.attempts.selectors import get_exam_attempt_by_external_id
+from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.backends import get_backend_provider
+from edx_proctoring.http.base import ProctoredAPIView
+from edx_proctoring.http.errors import BadRequest, proctoring_error_response
+from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+from edx_proctoring.utils import locate_attempt_by_attempt_code
+
+log = logging.getLogger(__name__)
+
+REVIEW_PERMISSION = "edx_proctoring.can_review_attempt"
+INVALID_CODE_MESSAGE = "You have entered an exam code that is not valid."
+
+
+def may_review(user, attempt: dict) -> bool:
+    """Global staff, or the vendor principal of the attempt's own backend (group ``<backend>_review``)."""
+    return user.has_perm(REVIEW_PERMISSION, attempt) or rules.has_perm(REVIEW_PERMISSION, user, attempt)
+
+
+def _make_review_function():
+    """`edx_proctoring.reviews.make_review`, or None while that module is not installed."""
+    try:
+        module = importlib.import_module("edx_proctoring.reviews")
+    except ImportError as exc:
+        if getattr(exc, "name", None) not in ("edx_proctoring.reviews",):
+            raise
+        return None
+    return getattr(module, "make_review", None)
+
+
+class BaseReviewCallback:
+    """Hands a vendor's review to the reviews domain (``make_review``) and renders its answer."""
+
+    def make_review(self, attempt, data, backend=None):
+        make_review = _make_review_function()
+        if make_review is None:
+            return Response(
+                status=status.HTTP_501_NOT_IMPLEMENTED,
+                data={"detail": "Review processing is not available in this installation."},
+            )
+        result = make_review(attempt=attempt, data=data, backend=backend, request=self.request)
+        if isinstance(result, HttpResponseBase):
+            return result
+        return Response(data="OK")
+
+
+class ExamReadyCallback(ProctoredAPIView):
+    """POST …/attempt/<external_id>/ready: the vendor says the learner may start.
+
+    Only global staff or the vendor principal of the attempt's backend may call it (the original let any
+    signed-in user who knew the external id).
+    """
+
+    def post(self, request, external_id):
+        attempt = get_exam_attempt_by_external_id(external_id)
+        if attempt is None:
+            return Response(status=status.HTTP_404_NOT_FOUND, data=INVALID_CODE_MESSAGE)
+        if not may_review(request.user, attempt):
+            return Response(status=status.HTTP_403_FORBIDDEN)
+        if attempt["status"] in (Status.created, Status.download_software_clicked):
+            mark_exam_attempt_as_ready(attempt["id"])
+        return Response(data="OK")
+
+
+class ProctoredExamReviewCallback(ProctoredAPIView, BaseReviewCallback):
+    """POST …/attempt/<external_id>/reviewed: a REST-spec vendor's review of an attempt."""
+
+    def post(self, request, external_id):
+        if not isinstance(request.data, Mapping):
+            raise BadRequest("The review must be a JSON object.")
+        attempt = get_exam_attempt_by_external_id(external_id)
+        if attempt is None:
+            raise BadRequest(f"No attempt has the external id {external_id}.")
+        if not may_review(request.user, attempt):
+            return Response(status=status.HTTP_403_FORBIDDEN)
+        backend = get_backend_provider(attempt["proctored_exam"])
+        return self.make_review(attempt, request.data, backend=backend)
+
+
+class IgnoreClientContentNegotiation(BaseContentNegotiation):
+    """Always the first parser and renderer: PSI sends whatever content type it likes."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class AnonymousReviewCallback(BaseReviewCallback, APIView):
+    """POST …/proctoring_review_callback/: the PSI (software_secure) review, located by its exam code.
+
+    Authentication and permissions are the host's REST defaults; the software_secure review code checks
+    the payload against the attempt.
+    """
+
+    content_negotiation_class = IgnoreClientContentNegotiation
+
+    def handle_exception(self, exc):
+        response = proctoring_error_response(exc)
+        return response if response is not None else super().handle_exception(exc)
+
+    def post(self, request):
+        data = request.data
+        meta = data.get("examMetaData") if isinstance(data, Mapping) else None
+        attempt_code = meta.get("examCode") if isinstance(meta, Mapping) else None
+        if not isinstance(attempt_code, str) or not attempt_code or len(attempt_code) > 255:
+            raise BadRequest("The review has no examMetaData.examCode.")
+        backend = get_backend_provider({"backend": "software_secure"})
+        attempt_obj, is_archived = locate_attempt_by_attempt_code(attempt_code)
+        if attempt_obj is None:
+            raise BadRequest(f"No attempt has the exam code {attempt_code}.")
+        attempt = serialize_attempt(attempt_obj)
+        attempt["is_archived"] = is_archived
+        return self.make_review(attempt, data, backend=backend)

@@ -1,0 +1,78 @@
+"""Retiring a user: at the vendors, and blanking the personal data the proctoring tables keep."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from rest_framework import status
+from rest_framework.response import Response
+
+from edx_proctoring.backends import get_backend_provider
+from edx_proctoring.exceptions import ProctoredBaseException
+from edx_proctoring.identity import obscured_user_id
+from edx_proctoring.models import (
+    ProctoredExamSoftwareSecureComment,
+    ProctoredExamSoftwareSecureReview,
+    ProctoredExamSoftwareSecureReviewHistory,
+    ProctoredExamStudentAllowance,
+    ProctoredExamStudentAllowanceHistory,
+    ProctoredExamStudentAttempt,
+)
+from edx_proctoring.utils import AuthenticatedAPIView
+
+RETIRE_PERMISSION = "accounts.can_retire_user"
+
+
+class BackendUserManagementAPI(AuthenticatedAPIView):
+    """POST …/retire_backend_user/<user_id>/: ask each vendor that proctored the user to delete them.
+
+    Body ``{<backend>: true|false}``; 500 when any vendor failed.
+    """
+
+    def post(self, request, user_id):
+        if not request.user.has_perm(RETIRE_PERMISSION):
+            return Response(status=status.HTTP_403_FORBIDDEN)
+        user_id = int(user_id)
+        backend_names = (
+            ProctoredExamStudentAttempt.objects.filter(user_id=user_id, taking_as_proctored=True)
+            .order_by()
+            .values_list("proctored_exam__backend", flat=True)
+            .distinct()
+        )
+        results = {}
+        for name in sorted({name for name in backend_names if name}):
+            try:
+                result = get_backend_provider(name=name).retire_user(obscured_user_id(user_id, name))
+            except (ProctoredBaseException, NotImplementedError):
+                result = False
+            if result is not None:
+                results[name] = bool(result)
+        failed = any(value is False for value in results.values())
+        return Response(results, status=status.HTTP_500_INTERNAL_SERVER_ERROR if failed else status.HTTP_200_OK)
+
+
+class UserRetirement(AuthenticatedAPIView):
+    """POST …/retire_user/<user_id>/: blank allowance values and review payloads of the user; 204."""
+
+    def post(self, request, user_id):
+        if not request.user.has_perm(RETIRE_PERMISSION):
+            return Response(status=status.HTTP_403_FORBIDDEN)
+        user_id = int(user_id)
+        with transaction.atomic():
+            ProctoredExamStudentAllowance.objects.filter(user_id=user_id).update(value="")
+            ProctoredExamStudentAllowanceHistory.objects.filter(user_id=user_id).update(value="")
+            codes = list(
+                ProctoredExamStudentAttempt.objects.filter(user_id=user_id)
+                .exclude(attempt_code=None)
+                .values_list("attempt_code", flat=True)
+            )
+            for review in ProctoredExamSoftwareSecureReview.objects.filter(attempt_code__in=codes):
+                review.raw_data = ""
+                review.encrypted_video_url = b""
+                review.save()
+            ProctoredExamSoftwareSecureReviewHistory.objects.filter(attempt_code__in=codes).update(
+                raw_data="", encrypted_video_url=b""
+            )
+            ProctoredExamSoftwareSecureComment.objects.filter(review__attempt_code__in=codes).update(
+                comment="", status=""
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
