@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -63,10 +64,8 @@ def emit_event(exam, event_short_name, attempt=None, override_data=None):
     if override_data:
         data.update(override_data)
     context: dict[str, Any] = {"course_id": exam["course_id"]}
-    try:
+    with contextlib.suppress(InvalidKeyError):
         context["org_id"] = CourseKey.from_string(exam["course_id"]).org
-    except InvalidKeyError:
-        pass
     try:
         default_tracker = tracker.get_tracker()
     except KeyError:

@@ -131,7 +131,9 @@ class BackendProviderCannotRetireUser(ProctoredBaseException):
 
 class BackendProviderCannotRemoveAttempt(ProctoredBaseException):
     http_status = 502
-    default_message = "The proctoring provider is temporarily unavailable; the attempt was not removed. Try again later."
+    default_message = (
+        "The proctoring provider is temporarily unavailable; the attempt was not removed. Try again later."
+    )
 
 
 class BackendProviderRemovalNotConfirmed(BackendProviderCannotRemoveAttempt):

@@ -62,9 +62,7 @@ def create_proctoring_attempt_status_email(exam_attempt_obj, course_name, course
             "contact_url_text": contact_url_text,
         }
     )
-    email = EmailMessage(
-        subject=subject, body=body, from_email=constants.FROM_EMAIL, to=[exam_attempt_obj.user.email]
-    )
+    email = EmailMessage(subject=subject, body=body, from_email=constants.FROM_EMAIL, to=[exam_attempt_obj.user.email])
     email.content_subtype = "html"
     return email
 

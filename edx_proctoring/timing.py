@@ -147,12 +147,16 @@ def humanized_time(time_in_minutes) -> str:
     hours = int(time_in_minutes / 60)
     minutes = time_in_minutes % 60
     if hours == 0:
-        return _("{num_of_minutes} minute").format(num_of_minutes=minutes) if minutes == 1 else _(
-            "{num_of_minutes} minutes"
-        ).format(num_of_minutes=minutes)
-    hours_text = _("{num_of_hours} hour").format(num_of_hours=hours) if hours == 1 else _(
-        "{num_of_hours} hours"
-    ).format(num_of_hours=hours)
+        return (
+            _("{num_of_minutes} minute").format(num_of_minutes=minutes)
+            if minutes == 1
+            else _("{num_of_minutes} minutes").format(num_of_minutes=minutes)
+        )
+    hours_text = (
+        _("{num_of_hours} hour").format(num_of_hours=hours)
+        if hours == 1
+        else _("{num_of_hours} hours").format(num_of_hours=hours)
+    )
     if minutes == 0:
         return hours_text
     if minutes == 1:

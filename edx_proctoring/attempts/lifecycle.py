@@ -16,10 +16,10 @@ from django.db import transaction
 
 from edx_proctoring import config
 from edx_proctoring.attempts import effects
-from edx_proctoring.attempts.context import TransitionContext, can_update_credit_grades_and_email
+from edx_proctoring.attempts.context import TransitionContext
 from edx_proctoring.backends import get_backend_provider
-from edx_proctoring.exceptions import ProctoredExamIllegalStatusTransition, StudentExamAttemptDoesNotExistsException
 from edx_proctoring.exams import serialize_exam
+from edx_proctoring.exceptions import ProctoredExamIllegalStatusTransition, StudentExamAttemptDoesNotExistsException
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import calculate_allowed_mins, now

@@ -74,7 +74,5 @@ def get_exam_attempt_data(exam_id, attempt_id, is_learning_mfe=False):
     data["attempt_code"] = attempt["attempt_code"]
     if attempt["status"] in (Status.created, Status.download_software_clicked):
         provider_attempt = provider.get_attempt(attempt) or {}
-        data["software_download_url"] = (
-            provider_attempt.get("download_url") or provider.get_software_download_url()
-        )
+        data["software_download_url"] = provider_attempt.get("download_url") or provider.get_software_download_url()
     return data

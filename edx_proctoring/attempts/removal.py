@@ -10,12 +10,12 @@ from django.db import transaction
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.events import emit_event
+from edx_proctoring.exams import serialize_exam
 from edx_proctoring.exceptions import (
     BackendProviderCannotRemoveAttempt,
     BackendProviderRemovalNotConfirmed,
     StudentExamAttemptDoesNotExistsException,
 )
-from edx_proctoring.exams import serialize_exam
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.runtime import get_runtime_service
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
@@ -59,9 +59,7 @@ def remove_attempts_from_backends(*, attempts: Iterable, failed_backends=frozens
 
 def remove_exam_attempt(attempt_id, requesting_user, require_backend_removal=True):
     """Delete an attempt (the vendor's copy first) and undo what it did to credit and grades."""
-    attempt = (
-        ProctoredExamStudentAttempt.objects.select_related("proctored_exam", "user").filter(id=attempt_id).first()
-    )
+    attempt = ProctoredExamStudentAttempt.objects.select_related("proctored_exam", "user").filter(id=attempt_id).first()
     if attempt is None:
         raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
     if require_backend_removal:
@@ -77,9 +75,7 @@ def remove_exam_attempt(attempt_id, requesting_user, require_backend_removal=Tru
         attempt.delete_exam_attempt()
         instructor_service = get_runtime_service("instructor")
         if instructor_service is not None:
-            instructor_service.delete_student_attempt(
-                username, course_id, content_id, requesting_user=requesting_user
-            )
+            instructor_service.delete_student_attempt(username, course_id, content_id, requesting_user=requesting_user)
         grades_service = get_runtime_service("grades")
         if grades_service is not None:
             grades_service.undo_override_subsection_grade(

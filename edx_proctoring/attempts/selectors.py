@@ -32,7 +32,9 @@ def _attempts():
 
 
 def get_current_exam_attempt(exam_id, user_id):
-    return _get_exam_attempt(_attempts().filter(proctored_exam_id=exam_id, user_id=user_id).order_by("-created", "-id").first())
+    return _get_exam_attempt(
+        _attempts().filter(proctored_exam_id=exam_id, user_id=user_id).order_by("-created", "-id").first()
+    )
 
 
 def get_exam_attempt_by_id(attempt_id):
@@ -48,7 +50,10 @@ def get_exam_attempt_by_code(attempt_code):
 
 
 def get_all_exam_attempts(course_id):
-    return [serialize_attempt(a) for a in _attempts().filter(proctored_exam__course_id=course_id).order_by("-created", "-id")]
+    return [
+        serialize_attempt(a)
+        for a in _attempts().filter(proctored_exam__course_id=course_id).order_by("-created", "-id")
+    ]
 
 
 def get_filtered_exam_attempts(course_id, search_by):

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 
 class ProctoredExam(TimeStampedModel):
-    """A timed, proctored, practice or onboarding exam: one per (course, sequential). Never deleted, only deactivated."""
+    """A timed, proctored, practice or onboarding exam: one per (course, sequential). Deactivated, never deleted."""
 
     course_id = models.CharField(max_length=255, db_index=True)
     content_id = models.CharField(max_length=255, db_index=True)

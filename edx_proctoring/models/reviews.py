@@ -10,8 +10,8 @@ from django.db.models.signals import post_delete, pre_delete, pre_save
 from django.dispatch import receiver
 from model_utils.models import TimeStampedModel
 
-from edx_proctoring.models.audit import archive_model
 from edx_proctoring.models.attempts import ProctoredExamStudentAttempt
+from edx_proctoring.models.audit import archive_model
 from edx_proctoring.models.exams import ProctoredExam
 from edx_proctoring.statuses import SoftwareSecureReviewStatus
 

@@ -179,8 +179,9 @@ def test_active_exams_lists_running_attempts_with_their_allowances():
 def test_given_errored_attempt_when_staff_marks_ready_to_resume_then_learner_continues_with_saved_time():
     exam, user = ProctoredExamFactory(), UserFactory()
     AllowanceFactory(user=user, proctored_exam=exam, value="30")
-    first = AttemptFactory(user=user, proctored_exam=exam, status=Status.started, started_at=now(),
-                           allowed_time_limit_mins=90)
+    first = AttemptFactory(
+        user=user, proctored_exam=exam, status=Status.started, started_at=now(), allowed_time_limit_mins=90
+    )
     update_exam_attempt(first.id, time_remaining_seconds=1530)
     update_attempt_status(first.id, Status.error)
     mark_exam_attempt_as_ready_to_resume(first.id)

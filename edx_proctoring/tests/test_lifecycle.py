@@ -273,8 +273,9 @@ def test_given_learner_declines_one_exam_then_every_other_proctored_exam_is_decl
         user=user, proctored_exam=untouched, status=Status.started, started_at=now(), allowed_time_limit_mins=60
     )
     never_attempted = ProctoredExamFactory(course_id=exam.course_id)
-    finished = AttemptFactory(user=user, proctored_exam=ProctoredExamFactory(course_id=exam.course_id),
-                              status=Status.verified)
+    finished = AttemptFactory(
+        user=user, proctored_exam=ProctoredExamFactory(course_id=exam.course_id), status=Status.verified
+    )
     PracticeExamFactory(course_id=exam.course_id)
     ProctoredExamFactory(course_id="course-v1:other+course+run")
 

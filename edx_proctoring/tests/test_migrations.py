@@ -86,11 +86,27 @@ def test_tables_carry_the_historic_names():
 def test_attempt_table_has_the_historic_columns():
     with connection.cursor() as cursor:
         columns = {
-            c.name for c in connection.introspection.get_table_description(cursor, "proctoring_proctoredexamstudentattempt")
+            c.name
+            for c in connection.introspection.get_table_description(cursor, "proctoring_proctoredexamstudentattempt")
         }
     assert columns == {
-        "id", "created", "modified", "user_id", "proctored_exam_id", "started_at", "completed_at", "attempt_code",
-        "external_id", "allowed_time_limit_mins", "status", "taking_as_proctored", "is_sample_attempt",
-        "review_policy_id", "is_status_acknowledged", "time_remaining_seconds", "is_resumable", "ready_to_resume",
+        "id",
+        "created",
+        "modified",
+        "user_id",
+        "proctored_exam_id",
+        "started_at",
+        "completed_at",
+        "attempt_code",
+        "external_id",
+        "allowed_time_limit_mins",
+        "status",
+        "taking_as_proctored",
+        "is_sample_attempt",
+        "review_policy_id",
+        "is_status_acknowledged",
+        "time_remaining_seconds",
+        "is_resumable",
+        "ready_to_resume",
         "resumed",
     }

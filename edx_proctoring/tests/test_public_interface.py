@@ -108,18 +108,41 @@ def test_api_signature_is_unchanged(name, signature):
 
 def test_every_public_api_function_of_the_historic_interface_exists():
     expected = {
-        "get_exam_by_id", "get_proctoring_settings_by_exam_id", "get_integration_specific_email",
-        "get_total_allowed_time_for_exam", "get_onboarding_exam_link", "get_review_policy_by_exam_id",
-        "get_allowances_for_course", "remove_allowance_for_user", "start_exam_attempt_by_code",
-        "mark_exam_attempt_timeout", "mark_exam_attempt_as_ready", "mark_exam_attempt_as_resumed",
-        "mark_exam_attempt_as_ready_to_resume", "is_attempt_ready_to_resume", "is_attempt_in_resume_process",
-        "is_exam_passed_due", "get_exam_attempt_by_id", "get_exam_attempt_by_external_id", "get_exam_attempt_by_code",
-        "get_all_exam_attempts", "get_filtered_exam_attempts", "get_user_attempts_by_exam_id",
-        "get_active_exams_for_user", "get_last_verified_onboarding_attempts_per_user",
-        "get_enrollments_can_take_proctored_exams", "check_prerequisites", "_are_prerequirements_satisfied",
-        "_resolve_prerequisite_links", "_get_email_template_paths", "_get_proctoring_escalation_email",
-        "_get_review_policy_by_exam_id", "_check_for_attempt_timeout", "_calculate_allowed_mins",
-        "_remove_exam_attempt_from_backend", "_remove_exam_attempts_from_backend",
+        "get_exam_by_id",
+        "get_proctoring_settings_by_exam_id",
+        "get_integration_specific_email",
+        "get_total_allowed_time_for_exam",
+        "get_onboarding_exam_link",
+        "get_review_policy_by_exam_id",
+        "get_allowances_for_course",
+        "remove_allowance_for_user",
+        "start_exam_attempt_by_code",
+        "mark_exam_attempt_timeout",
+        "mark_exam_attempt_as_ready",
+        "mark_exam_attempt_as_resumed",
+        "mark_exam_attempt_as_ready_to_resume",
+        "is_attempt_ready_to_resume",
+        "is_attempt_in_resume_process",
+        "is_exam_passed_due",
+        "get_exam_attempt_by_id",
+        "get_exam_attempt_by_external_id",
+        "get_exam_attempt_by_code",
+        "get_all_exam_attempts",
+        "get_filtered_exam_attempts",
+        "get_user_attempts_by_exam_id",
+        "get_active_exams_for_user",
+        "get_last_verified_onboarding_attempts_per_user",
+        "get_enrollments_can_take_proctored_exams",
+        "check_prerequisites",
+        "_are_prerequirements_satisfied",
+        "_resolve_prerequisite_links",
+        "_get_email_template_paths",
+        "_get_proctoring_escalation_email",
+        "_get_review_policy_by_exam_id",
+        "_check_for_attempt_timeout",
+        "_calculate_allowed_mins",
+        "_remove_exam_attempt_from_backend",
+        "_remove_exam_attempts_from_backend",
     }
     missing = {name for name in expected if not callable(getattr(api, name, None))}
     assert missing == set()
@@ -137,7 +160,8 @@ def test_every_exception_maps_to_an_http_status():
     from edx_proctoring import exceptions
 
     classes = [
-        obj for obj in vars(exceptions).values()
+        obj
+        for obj in vars(exceptions).values()
         if inspect.isclass(obj) and issubclass(obj, exceptions.ProctoredBaseException)
     ]
     assert len(classes) >= 26

@@ -40,8 +40,17 @@ def frozen_clock():
 
 @pytest.mark.parametrize(
     ("minutes", "text"),
-    [(0, "0 minutes"), (1, "1 minute"), (59, "59 minutes"), (60, "1 hour"), (61, "1 hour and 1 minute"),
-     (90, "1 hour and 30 minutes"), (120, "2 hours"), (121, "2 hours and 1 minute"), (-1, "error")],
+    [
+        (0, "0 minutes"),
+        (1, "1 minute"),
+        (59, "59 minutes"),
+        (60, "1 hour"),
+        (61, "1 hour and 1 minute"),
+        (90, "1 hour and 30 minutes"),
+        (120, "2 hours"),
+        (121, "2 hours and 1 minute"),
+        (-1, "error"),
+    ],
 )
 def test_humanized_time(minutes, text):
     assert humanized_time(minutes) == text
@@ -62,7 +71,10 @@ def test_allowed_minutes_add_the_extra_time_allowance():
 
 
 def test_allowed_minutes_never_run_past_the_due_date():
-    exam, user = ProctoredExamFactory(time_limit_mins=60, due_date=NOW + timedelta(minutes=25, seconds=30)), UserFactory()
+    exam, user = (
+        ProctoredExamFactory(time_limit_mins=60, due_date=NOW + timedelta(minutes=25, seconds=30)),
+        UserFactory(),
+    )
     AllowanceFactory(user=user, proctored_exam=exam, value="45")
     assert calculate_allowed_mins(serialize_exam(exam), user.id) == 25
 
@@ -95,7 +107,9 @@ def test_timed_exam_without_due_date_is_past_due_once_the_course_ended():
     timed = TimedExamFactory(due_date=None)
     proctored = ProctoredExamFactory(due_date=None, course_id=timed.course_id)
     course_key = CourseKey.from_string(timed.course_id)
-    set_dates_for_course(course_key, [(course_key.make_usage_key("course", "course"), {"end": NOW - timedelta(days=1)})])
+    set_dates_for_course(
+        course_key, [(course_key.make_usage_key("course", "course"), {"end": NOW - timedelta(days=1)})]
+    )
     assert is_exam_passed_due(serialize_exam(timed))
     assert not is_exam_passed_due(serialize_exam(proctored))
 
@@ -119,4 +133,3 @@ def test_wait_deadline_is_due_date_plus_grace_period_while_it_is_ahead():
     assert context["wait_deadline"] == (NOW + timedelta(hours=1)).isoformat()
     assert verify_and_add_wait_deadline({"grace_period": timedelta(minutes=30)}, exam, None) is False
     assert verify_and_add_wait_deadline({}, exam, None) is False
-
