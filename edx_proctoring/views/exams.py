@@ -131,6 +131,9 @@ class RegisterProctoredExamsView(ProctoredAPIView):
         serializer = RegisteredExamSerializer(data=request.data, many=True)
         if not serializer.is_valid():
             errors = serializer.errors
+            if isinstance(request.data, list) and isinstance(errors, dict):
+                # Some DRF versions key the per-item errors by index; the contract is a list in body order.
+                errors = [errors.get(str(index)) or errors.get(index) or {} for index in range(len(request.data))]
             return Response(status=status.HTTP_422_UNPROCESSABLE_ENTITY, data=errors)
         items = serializer.validated_data
         with transaction.atomic():
