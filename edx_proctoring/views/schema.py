@@ -30,5 +30,4 @@ class ProctoringSchemaView(SpectacularAPIView):
         "TITLE": "Open edX proctoring API",
         "DESCRIPTION": "Timed and proctored exams: exams, attempts, allowances, onboarding, vendor callbacks.",
         "VERSION": "1",
-        "SERVE_INCLUDE_SCHEMA": False,
     }
