@@ -191,3 +191,35 @@ def _store_new_status(context: TransitionContext, *, timed_out: bool, timeout_ti
     if context.update_attributable_to is not None:
         attempt._history_user = context.update_attributable_to
     attempt.save()
+
+
+# Effects that sync host state (credit, grades) to the attempt's status; safe to run again on demand.
+REAPPLIABLE_EFFECTS = frozenset({effects.record_credit_status, effects.override_grade_and_invalidate_certificate})
+
+
+def reapply_attempt_status(*, attempt_id: int) -> bool:
+    """Re-run the host-state effects of the attempt's current status (for repairs); no email, no vendor call.
+
+    Returns False when the attempt no longer exists.
+    """
+    with transaction.atomic():
+        attempt = (
+            ProctoredExamStudentAttempt.objects.select_for_update()
+            .select_related("proctored_exam", "user")
+            .filter(id=attempt_id)
+            .first()
+        )
+        if attempt is None:
+            return False
+        exam = serialize_exam(attempt.proctored_exam)
+        context = TransitionContext(
+            attempt=attempt,
+            exam=exam,
+            backend=get_backend_provider(exam),
+            from_status=attempt.status,
+            to_status=attempt.status,
+        )
+        for effect in side_effects_for(attempt.status):
+            if effect in REAPPLIABLE_EFFECTS:
+                effect(context)
+        return True
