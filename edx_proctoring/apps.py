@@ -18,6 +18,7 @@ from django.core.signals import setting_changed
 BACKEND_CONFIGURATION_ALLOW_LIST = frozenset(
     {
         "base_url",
+        "callback_signature_key",
         "client_id",
         "client_secret",
         "crypto_key",

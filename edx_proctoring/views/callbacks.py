@@ -18,6 +18,7 @@ from edx_proctoring.attempts.creation import mark_exam_attempt_as_ready
 from edx_proctoring.attempts.selectors import get_exam_attempt_by_external_id
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.backends import get_backend_provider
+from edx_proctoring.backends.callback_signing import verify_callback_signature
 from edx_proctoring.http.base import ProctoredAPIView
 from edx_proctoring.http.errors import BadRequest, proctoring_error_response
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
@@ -118,6 +119,8 @@ class AnonymousReviewCallback(BaseReviewCallback, APIView):
         return response if response is not None else super().handle_exception(exc)
 
     def post(self, request):
+        # Operator-configured HMAC of the raw body (backends/callback_signing.py); must precede request.data.
+        verify_callback_signature(request=request, backend_name="software_secure")
         data = request.data
         meta = data.get("examMetaData") if isinstance(data, Mapping) else None
         attempt_code = meta.get("examCode") if isinstance(meta, Mapping) else None
