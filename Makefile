@@ -7,7 +7,7 @@ DB ?= sqlite
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test quality format requirements clean
+.PHONY: help venv test quality format requirements clean bench
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -21,9 +21,20 @@ $(STAMP): $(BIN)/python requirements/test.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# The database driver for DB=mysql / DB=postgres, each behind its own stamp (sqlite needs none).
+$(VENV)/.installed-mysql: $(STAMP) requirements/mysql.txt
+	$(BIN)/python -m pip install --quiet -r requirements/mysql.txt
+	touch $@
+
+$(VENV)/.installed-postgres: $(STAMP) requirements/postgres.txt
+	$(BIN)/python -m pip install --quiet -r requirements/postgres.txt
+	touch $@
+
+DB_STAMP := $(if $(filter mysql postgres,$(DB)),$(VENV)/.installed-$(DB),$(STAMP))
+
 venv: $(STAMP) ## create .venv with the test requirements and the package (editable)
 
-test: $(STAMP) ## run the whole test suite (DB=sqlite by default)
+test: $(DB_STAMP) ## run the whole test suite (DB=sqlite by default; DB=mysql or DB=postgres)
 	DB=$(DB) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 quality: $(STAMP) ## lint and format check with ruff
@@ -34,10 +45,15 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+bench: $(STAMP) ## time the timer poll and the grouped attempts list at 1k/10k/100k attempts (SQLite)
+	$(BIN)/python bench/run.py
+
 requirements: $(BIN)/python ## re-pin requirements/*.txt from the .in files
 	$(BIN)/python -m pip install --quiet pip-tools
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o base.txt base.in
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o test.txt test.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o mysql.txt mysql.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o postgres.txt postgres.in
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info

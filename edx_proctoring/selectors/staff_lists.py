@@ -9,10 +9,16 @@ from collections import defaultdict
 
 from django.db.models import Max, Q
 
-from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.http.pagination import PAGE_SIZE, page_number, total_pages
 from edx_proctoring.models import ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
-from edx_proctoring.serializers import ProctoredExamStudentAllowanceSerializer
+from edx_proctoring.serializers import (
+    ProctoredExamStudentAllowanceSerializer,
+    ProctoredExamStudentAttemptSerializer,
+)
+
+
+def _serialize_many(attempts) -> list[dict]:
+    return [dict(item) for item in ProctoredExamStudentAttemptSerializer(attempts, many=True).data]
 
 
 def _course_attempts(course_id: str, search_by: str | None):
@@ -46,15 +52,16 @@ def grouped_attempts_page(*, course_id: str, search_by: str | None = None, page=
         pairs = Q()
         for row in rows:
             pairs |= Q(user_id=row.user_id, proctored_exam_id=row.proctored_exam_id)
-        for attempt in (
+        attempts = list(
             ProctoredExamStudentAttempt.objects.filter(pairs)
             .select_related("proctored_exam", "user")
             .order_by("-created", "-id")
-        ):
-            history[(attempt.user_id, attempt.proctored_exam_id)].append(serialize_attempt(attempt))
+        )
+        # One serializer for the whole list: building a serializer per row costs more than the queries.
+        for attempt, data in zip(attempts, _serialize_many(attempts), strict=True):
+            history[(attempt.user_id, attempt.proctored_exam_id)].append(data)
     results = []
-    for row in rows:
-        entry = serialize_attempt(row)
+    for row, entry in zip(rows, _serialize_many(rows), strict=True):
         entry["all_attempts"] = history[(row.user_id, row.proctored_exam_id)]
         results.append(entry)
     pagination = {
