@@ -21,6 +21,7 @@ from edx_proctoring.exceptions import (
     ProctoredExamNotFoundException,
 )
 from edx_proctoring.models import ProctoredExam, ProctoredExamReviewPolicy
+from edx_proctoring.models.lookups import as_id
 from edx_proctoring.runtime import get_runtime_service
 from edx_proctoring.serializers import ProctoredExamJSONSafeSerializer, ProctoredExamSerializer
 from edx_proctoring.timing import calculate_allowed_mins, humanized_time
@@ -85,7 +86,7 @@ def update_exam(
 ):
     """Change the given fields of an exam (None leaves a field as it is; due_date=None clears the date)."""
     with transaction.atomic():
-        exam = ProctoredExam.objects.select_for_update().filter(id=exam_id).first()
+        exam = ProctoredExam.objects.select_for_update().filter(id=as_id(exam_id)).first()
         if exam is None:
             raise ProctoredExamNotFoundException(f"Exam {exam_id} does not exist.")
         was_proctored = exam.is_proctored

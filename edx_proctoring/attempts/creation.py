@@ -25,6 +25,7 @@ from edx_proctoring.exceptions import (
     StudentExamAttemptDoesNotExistsException,
     StudentExamAttemptedAlreadyStarted,
     StudentExamAttemptOnPastDueProctoredExam,
+    UserNotFoundException,
 )
 from edx_proctoring.identity import obscured_user_id
 from edx_proctoring.models import (
@@ -32,6 +33,7 @@ from edx_proctoring.models import (
     ProctoredExamStudentAllowance,
     ProctoredExamStudentAttempt,
 )
+from edx_proctoring.models.lookups import as_id
 from edx_proctoring.runtime import get_runtime_service
 from edx_proctoring.signals import exam_attempt_status_signal
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
@@ -87,12 +89,12 @@ def create_exam_attempt(exam_id, user_id, taking_as_proctored=False):
     ready to resume, and it inherits the time that attempt had left.
     """
     exam = get_exam_by_id(exam_id)
-    user = get_user_model().objects.filter(id=user_id).first()
-    if user is None:
-        raise StudentExamAttemptDoesNotExistsException(f"User {user_id} does not exist.")
     with transaction.atomic():
-        # Serialises concurrent creations for one learner, so a double click cannot make two attempts.
-        get_user_model().objects.select_for_update().filter(id=user_id).first()
+        # Locking the learner's row serialises concurrent creations, so a double click cannot make two attempts.
+        user = get_user_model().objects.select_for_update().filter(id=as_id(user_id)).first()
+        if user is None:
+            raise UserNotFoundException(f"User {user_id} does not exist.")
+        user_id = user.id
         existing = ProctoredExamStudentAttempt.objects.get_current_exam_attempt(exam_id, user_id)
         time_remaining_seconds = None
         if existing is not None and is_attempt_in_resume_process(existing):
@@ -182,7 +184,7 @@ def mark_exam_attempt_as_ready(attempt_id):
 
 def _set_resume_flags(attempt_id, *, allowed, flags):
     with transaction.atomic():
-        attempt = ProctoredExamStudentAttempt.objects.select_for_update().filter(id=attempt_id).first()
+        attempt = ProctoredExamStudentAttempt.objects.select_for_update().filter(id=as_id(attempt_id)).first()
         if attempt is None:
             raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
         if not allowed(attempt):
@@ -216,7 +218,7 @@ def update_exam_attempt(attempt_id, **kwargs):
     if unknown:
         raise ProctoredExamPermissionDenied(f"These attempt fields cannot be updated: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
-        attempt = ProctoredExamStudentAttempt.objects.select_for_update().filter(id=attempt_id).first()
+        attempt = ProctoredExamStudentAttempt.objects.select_for_update().filter(id=as_id(attempt_id)).first()
         if attempt is None:
             raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
         for field, value in kwargs.items():

@@ -21,6 +21,7 @@ from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exams import serialize_exam
 from edx_proctoring.exceptions import ProctoredExamIllegalStatusTransition, StudentExamAttemptDoesNotExistsException
 from edx_proctoring.models import ProctoredExamStudentAttempt
+from edx_proctoring.models.lookups import as_id
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import calculate_allowed_mins, now
 
@@ -76,6 +77,10 @@ SIDE_EFFECTS: dict[str, tuple[Effect, ...]] = {
         *_TAIL,
     ),
 }
+
+
+# Statuses an attempt can be moved to; summary-only statuses (eligible, expired) and unknown strings cannot.
+SETTABLE_STATUSES = frozenset(SIDE_EFFECTS) | frozenset(Status.onboarding_errors)
 
 
 def side_effects_for(status: str) -> tuple[Effect, ...]:
@@ -138,13 +143,15 @@ def transition_attempt(
         attempt = (
             ProctoredExamStudentAttempt.objects.select_for_update()
             .select_related("proctored_exam", "user")
-            .filter(id=attempt_id)
+            .filter(id=as_id(attempt_id))
             .first()
         )
         if attempt is None:
             if raise_if_not_found:
                 raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
             return None
+        if to_status not in SETTABLE_STATUSES:
+            raise ProctoredExamIllegalStatusTransition(f"{to_status!r} is not a status an attempt can be moved to.")
         if guard is not None:
             guard(attempt)
         from_status = attempt.status

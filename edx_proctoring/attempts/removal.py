@@ -17,6 +17,7 @@ from edx_proctoring.exceptions import (
     StudentExamAttemptDoesNotExistsException,
 )
 from edx_proctoring.models import ProctoredExamStudentAttempt
+from edx_proctoring.models.lookups import as_id
 from edx_proctoring.runtime import get_runtime_service
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 
@@ -59,7 +60,11 @@ def remove_attempts_from_backends(*, attempts: Iterable, failed_backends=frozens
 
 def remove_exam_attempt(attempt_id, requesting_user, require_backend_removal=True):
     """Delete an attempt (the vendor's copy first) and undo what it did to credit and grades."""
-    attempt = ProctoredExamStudentAttempt.objects.select_related("proctored_exam", "user").filter(id=attempt_id).first()
+    attempt = (
+        ProctoredExamStudentAttempt.objects.select_related("proctored_exam", "user")
+        .filter(id=as_id(attempt_id))
+        .first()
+    )
     if attempt is None:
         raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
     if require_backend_removal:

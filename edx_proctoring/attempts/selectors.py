@@ -5,6 +5,7 @@ from __future__ import annotations
 from edx_proctoring.attempts.lifecycle import update_attempt_status
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.models import ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
+from edx_proctoring.models.lookups import as_id
 from edx_proctoring.serializers import ProctoredExamSerializer, ProctoredExamStudentAllowanceSerializer
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import attempt_deadline, has_attempt_timed_out
@@ -33,12 +34,12 @@ def _attempts():
 
 def get_current_exam_attempt(exam_id, user_id):
     return _get_exam_attempt(
-        _attempts().filter(proctored_exam_id=exam_id, user_id=user_id).order_by("-created", "-id").first()
+        _attempts().filter(proctored_exam_id=as_id(exam_id), user_id=as_id(user_id)).order_by("-created", "-id").first()
     )
 
 
 def get_exam_attempt_by_id(attempt_id):
-    return _get_exam_attempt(_attempts().filter(id=attempt_id).first())
+    return _get_exam_attempt(_attempts().filter(id=as_id(attempt_id)).first())
 
 
 def get_exam_attempt_by_external_id(external_id):

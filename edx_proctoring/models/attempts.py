@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from edx_proctoring.constants import VERIFICATION_DAYS_VALID
 from edx_proctoring.models.exams import ProctoredExam
+from edx_proctoring.models.lookups import as_id
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus
 
 
@@ -16,10 +17,10 @@ class ProctoredExamStudentAttemptManager(models.Manager):
     """Historic query helpers; callers in edx-platform and vendor plugins use these names."""
 
     def get_current_exam_attempt(self, exam_id, user_id):
-        return self.filter(proctored_exam_id=exam_id, user_id=user_id).order_by("-created", "-id").first()
+        return self.filter(proctored_exam_id=as_id(exam_id), user_id=as_id(user_id)).order_by("-created", "-id").first()
 
     def get_exam_attempt_by_id(self, attempt_id):
-        return self.filter(id=attempt_id).first()
+        return self.filter(id=as_id(attempt_id)).first()
 
     def get_exam_attempt_by_code(self, attempt_code):
         try:
@@ -98,7 +99,7 @@ class ProctoredExamStudentAttemptManager(models.Manager):
             self.filter(id__in=[attempt.id for attempt in refused]).delete()
 
     def get_user_attempts_by_exam_id(self, user_id, exam_id):
-        return self.filter(user_id=user_id, proctored_exam_id=exam_id).order_by("-created", "-id")
+        return self.filter(user_id=as_id(user_id), proctored_exam_id=as_id(exam_id)).order_by("-created", "-id")
 
 
 class ProctoredExamStudentAttempt(TimeStampedModel):

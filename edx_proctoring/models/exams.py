@@ -5,6 +5,8 @@ from django.db import models
 from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
+from edx_proctoring.models.lookups import as_id
+
 
 class ProctoredExam(TimeStampedModel):
     """A timed, proctored, practice or onboarding exam: one per (course, sequential). Deactivated, never deleted."""
@@ -38,7 +40,7 @@ class ProctoredExam(TimeStampedModel):
 
     @classmethod
     def get_exam_by_id(cls, exam_id):
-        return cls.objects.filter(id=exam_id).first()
+        return cls.objects.filter(id=as_id(exam_id)).first()
 
     @classmethod
     def get_all_exams_for_course(cls, course_id, active_only=False, proctored_exams_only=False):
@@ -72,7 +74,7 @@ class ProctoredExamReviewPolicy(TimeStampedModel):
 
     @classmethod
     def get_review_policy_for_exam(cls, exam_id):
-        return cls.objects.filter(proctored_exam_id=exam_id).order_by("-id").first()
+        return cls.objects.filter(proctored_exam_id=as_id(exam_id)).order_by("-id").first()
 
 
 class ProctoredExamReviewPolicyHistory(TimeStampedModel):

@@ -316,3 +316,25 @@ def test_backends_follow_the_current_settings(test_backend):
     config = apps.get_app_config("edx_proctoring")
     assert set(config.backends) == {"test"}
     assert dict(config.get_backend_choices()) == {"test": "test"}
+
+
+@pytest.mark.parametrize("bad_id", ["abc", None, 2.5, {}, False])
+def test_given_malformed_ids_then_api_raises_the_specific_exception(bad_id):
+    from edx_proctoring.exceptions import UserNotFoundException
+
+    exam, user = TimedExamFactory(), UserFactory()
+    with pytest.raises(ProctoredExamNotFoundException):
+        create_exam_attempt(bad_id, user.id)
+    with pytest.raises(UserNotFoundException):
+        create_exam_attempt(exam.id, bad_id)
+    with pytest.raises(StudentExamAttemptDoesNotExistsException):
+        start_exam_attempt(exam.id, bad_id)
+    with pytest.raises(StudentExamAttemptDoesNotExistsException):
+        remove_exam_attempt(bad_id, user)
+    with pytest.raises(StudentExamAttemptDoesNotExistsException):
+        update_exam_attempt(bad_id, is_status_acknowledged=True)
+    with pytest.raises(StudentExamAttemptDoesNotExistsException):
+        mark_exam_attempt_as_ready_to_resume(bad_id)
+    assert get_exam_attempt_by_id(bad_id) is None
+    assert get_current_exam_attempt(exam.id, bad_id) is None
+    assert ProctoredExamStudentAttempt.objects.count() == 0

@@ -347,3 +347,18 @@ def test_every_credit_relevant_status_has_an_explicit_row():
 def test_credit_grade_and_email_gate(statuses, to_status, practice, expected):
     attempts = [{"status": status} for status in statuses]
     assert can_update_credit_grades_and_email(attempts, to_status, {"is_practice_exam": practice}) is expected
+
+
+@pytest.mark.parametrize("bogus", ["eligible", "expired", "hacked", "", None])
+def test_given_unknown_or_summary_only_status_then_refused_and_nothing_written(bogus, tracked_events):
+    attempt = AttemptFactory(status=Status.started, started_at=now(), allowed_time_limit_mins=60)
+    with pytest.raises(ProctoredExamIllegalStatusTransition):
+        update_attempt_status(attempt.id, bogus)
+    assert _reload(attempt).status == Status.started
+    assert tracked_events.events == []
+
+
+@pytest.mark.parametrize("bad_id", ["abc", "", None, 1.5, [], True, "12; DROP TABLE"])
+def test_given_malformed_attempt_id_then_it_reads_as_not_found(bad_id):
+    with pytest.raises(StudentExamAttemptDoesNotExistsException):
+        update_attempt_status(bad_id, Status.started)
