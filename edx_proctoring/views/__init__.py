@@ -67,3 +67,4 @@ __all__ = [
     "require_course_or_global_staff",
     "require_staff",
 ]
+from edx_proctoring.views import openapi  # noqa: E402,F401 - attaches the OpenAPI descriptions

@@ -1,0 +1,292 @@
+"""OpenAPI descriptions of the views' request and response bodies (drf-spectacular).
+
+Kept apart from the views so they stay thin; `views/__init__.py` imports this module, which attaches the
+descriptions to the view classes.
+"""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
+
+from edx_proctoring.serializers import (
+    ProctoredExamSerializer,
+    ProctoredExamStudentAllowanceSerializer,
+    ProctoredExamStudentAttemptSerializer,
+)
+from edx_proctoring.views import allowances, attempts, callbacks, exams, instructor, onboarding, retirement
+from edx_proctoring.views.exams import ExamCreateSerializer, ExamUpdateSerializer, RegisteredExamSerializer
+
+Detail = inline_serializer("Detail", {"detail": serializers.CharField()})
+ExamId = inline_serializer("ExamId", {"exam_id": serializers.IntegerField()})
+AttemptId = inline_serializer("AttemptId", {"exam_attempt_id": serializers.JSONField()})
+TimerPayload = inline_serializer(
+    "TimerPayload",
+    {
+        "in_timed_exam": serializers.BooleanField(),
+        "taking_as_proctored": serializers.BooleanField(),
+        "exam_type": serializers.CharField(),
+        "exam_display_name": serializers.CharField(),
+        "exam_url_path": serializers.CharField(),
+        "time_remaining_seconds": serializers.FloatField(),
+        "total_time": serializers.CharField(),
+        "low_threshold_sec": serializers.IntegerField(),
+        "critically_low_threshold_sec": serializers.IntegerField(),
+        "course_id": serializers.CharField(),
+        "attempt_id": serializers.IntegerField(),
+        "external_id": serializers.CharField(allow_null=True),
+        "accessibility_time_string": serializers.CharField(),
+        "attempt_status": serializers.CharField(),
+        "exam_started_poll_url": serializers.CharField(),
+        "attempt_ready_to_resume": serializers.BooleanField(),
+        "use_legacy_attempt_api": serializers.BooleanField(),
+        "deadline": serializers.DateTimeField(allow_null=True, help_text="When the attempt's time runs out."),
+        "server_now": serializers.DateTimeField(help_text="The server's clock, to correct the client's."),
+        "desktop_application_js_url": serializers.CharField(),
+        "ping_interval": serializers.IntegerField(required=False),
+        "attempt_code": serializers.CharField(required=False),
+        "software_download_url": serializers.CharField(required=False),
+    },
+)
+AttemptWithTime = inline_serializer(
+    "AttemptWithRemainingTime",
+    {
+        **ProctoredExamStudentAttemptSerializer().get_fields(),
+        "accessibility_time_string": serializers.CharField(),
+    },
+)
+AttemptAction = inline_serializer(
+    "AttemptAction",
+    {
+        "action": serializers.ChoiceField(choices=attempts.ATTEMPT_ACTIONS),
+        "detail": serializers.CharField(required=False),
+        "user_id": serializers.IntegerField(required=False, help_text="Course staff, for mark_ready_to_resume."),
+    },
+)
+NewAttempt = inline_serializer(
+    "NewAttempt",
+    {
+        "exam_id": serializers.IntegerField(),
+        "start_clock": serializers.CharField(required=False, help_text="'true' or 'false'"),
+        "attempt_proctored": serializers.CharField(required=False, help_text="'true' or 'false'"),
+    },
+)
+GroupedAttempt = inline_serializer(
+    "GroupedAttempt",
+    {
+        **ProctoredExamStudentAttemptSerializer().get_fields(),
+        "all_attempts": ProctoredExamStudentAttemptSerializer(many=True),
+    },
+)
+GroupedAttempts = inline_serializer(
+    "GroupedAttempts",
+    {
+        "proctored_exam_attempts": serializers.ListField(child=GroupedAttempt),
+        "pagination_info": inline_serializer(
+            "PaginationInfo",
+            {
+                "has_previous": serializers.BooleanField(),
+                "has_next": serializers.BooleanField(),
+                "current_page": serializers.IntegerField(),
+                "total_pages": serializers.IntegerField(),
+            },
+        ),
+        "attempt_url": serializers.CharField(),
+    },
+)
+ActiveExam = inline_serializer(
+    "ActiveExam",
+    {
+        "exam": ProctoredExamSerializer(),
+        "attempt": ProctoredExamStudentAttemptSerializer(),
+        "allowances": ProctoredExamStudentAllowanceSerializer(many=True),
+    },
+)
+MfeExamView = inline_serializer(
+    "LearningMfeExam",
+    {"exam": serializers.DictField(), "active_attempt": serializers.DictField()},
+)
+AllowanceBody = inline_serializer(
+    "AllowanceBody",
+    {
+        "exam_id": serializers.IntegerField(),
+        "user_info": serializers.CharField(help_text="Username, email or user id."),
+        "key": serializers.CharField(),
+        "value": serializers.CharField(),
+    },
+)
+AllowanceDelete = inline_serializer(
+    "AllowanceDelete",
+    {"exam_id": serializers.IntegerField(), "user_id": serializers.IntegerField(), "key": serializers.CharField()},
+)
+BulkAllowance = inline_serializer(
+    "BulkAllowance",
+    {
+        "course_id": serializers.CharField(required=False),
+        "exam_ids": serializers.CharField(help_text="Comma-separated exam ids."),
+        "user_ids": serializers.CharField(help_text="Comma-separated usernames or emails."),
+        "allowance_type": serializers.CharField(),
+        "value": serializers.CharField(),
+    },
+)
+OnboardingStatus = inline_serializer(
+    "OnboardingStatus",
+    {
+        "onboarding_status": serializers.CharField(allow_null=True),
+        "onboarding_link": serializers.CharField(allow_null=True),
+        "expiration_date": serializers.DateTimeField(allow_null=True),
+        "onboarding_past_due": serializers.BooleanField(),
+        "onboarding_release_date": serializers.DateTimeField(allow_null=True),
+        "review_requirements_url": serializers.CharField(allow_blank=True),
+    },
+)
+OnboardingPanel = inline_serializer(
+    "OnboardingPanel",
+    {
+        "count": serializers.IntegerField(),
+        "previous": serializers.CharField(allow_null=True),
+        "next": serializers.CharField(allow_null=True),
+        "num_pages": serializers.IntegerField(),
+        "results": inline_serializer(
+            "OnboardingPanelRow",
+            {
+                "username": serializers.CharField(),
+                "enrollment_mode": serializers.CharField(),
+                "status": serializers.CharField(),
+                "modified": serializers.DateTimeField(allow_null=True),
+            },
+            many=True,
+        ),
+        "use_onboarding_profile_api": serializers.BooleanField(),
+    },
+)
+PAGE = OpenApiParameter("page", int, description="Page number (25 rows a page); invalid -> 1, too large -> last.")
+ERRORS = {400: Detail, 403: Detail}
+
+extend_schema_view(
+    get=extend_schema(responses={200: ProctoredExamSerializer, **ERRORS}),
+    post=extend_schema(request=ExamCreateSerializer, responses={200: ExamId, **ERRORS}),
+    put=extend_schema(request=ExamUpdateSerializer, responses={200: ExamId, **ERRORS}),
+)(exams.ProctoredExamView)
+extend_schema_view(
+    patch=extend_schema(
+        request=RegisteredExamSerializer(many=True),
+        responses={
+            200: inline_serializer("ExamIds", {"exam_id": serializers.IntegerField()}, many=True),
+            403: Detail,
+            422: OpenApiTypes.OBJECT,
+        },
+    )
+)(exams.RegisterProctoredExamsView)
+extend_schema_view(get=extend_schema(responses={200: OpenApiTypes.OBJECT, **ERRORS}))(exams.ProctoredSettingsView)
+extend_schema_view(
+    get=extend_schema(
+        responses={200: inline_serializer("ReviewPolicy", {"review_policy": serializers.CharField(allow_null=True)})}
+    )
+)(exams.ProctoredExamReviewPolicyView)
+
+extend_schema_view(
+    get=extend_schema(responses={200: AttemptWithTime, **ERRORS}),
+    put=extend_schema(request=AttemptAction, responses={200: AttemptId, **ERRORS}),
+    delete=extend_schema(responses={200: None, **ERRORS, 502: Detail}),
+)(attempts.StudentProctoredExamAttempt)
+extend_schema_view(
+    get=extend_schema(responses={200: TimerPayload}),
+    post=extend_schema(request=NewAttempt, responses={200: AttemptId, **ERRORS}),
+)(attempts.StudentProctoredExamAttemptCollection)
+extend_schema_view(put=extend_schema(request=None, responses={200: None, 404: Detail, **ERRORS}))(
+    attempts.ProctoredExamAttemptReviewStatus
+)
+extend_schema_view(get=extend_schema(parameters=[PAGE], responses={200: GroupedAttempts, **ERRORS}))(
+    attempts.StudentProctoredGroupedExamAttemptsByCourse
+)
+extend_schema_view(
+    get=extend_schema(
+        parameters=[OpenApiParameter("user_id", int), OpenApiParameter("course_id", str)],
+        responses={200: serializers.ListSerializer(child=ActiveExam), **ERRORS},
+    )
+)(attempts.ActiveExamsForUserView)
+extend_schema_view(
+    get=extend_schema(parameters=[OpenApiParameter("user_id", int)], responses={200: TimerPayload, **ERRORS})
+)(attempts.ProctoredExamActiveAttemptView)
+extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter("content_id", str),
+            OpenApiParameter("is_learning_mfe", str),
+            OpenApiParameter("user_id", int),
+        ],
+        responses={200: MfeExamView, **ERRORS},
+    )
+)(attempts.ProctoredExamAttemptView)
+extend_schema_view(delete=extend_schema(responses={200: None, 404: OpenApiTypes.STR, **ERRORS, 502: Detail}))(
+    attempts.StudentProctoredExamResetAttempts
+)
+
+extend_schema_view(
+    get=extend_schema(responses={200: ProctoredExamStudentAllowanceSerializer(many=True), **ERRORS}),
+    put=extend_schema(request=AllowanceBody, responses={200: None, **ERRORS}),
+    delete=extend_schema(request=AllowanceDelete, responses={200: None, **ERRORS}),
+)(allowances.ExamAllowanceView)
+extend_schema_view(
+    put=extend_schema(
+        request=BulkAllowance,
+        responses={200: None, 207: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 403: Detail},
+    )
+)(allowances.ExamBulkAllowanceView)
+extend_schema_view(get=extend_schema(responses={200: OpenApiTypes.OBJECT, **ERRORS}))(
+    allowances.GroupedExamAllowancesByStudent
+)
+
+extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter("course_id", str, required=True),
+            OpenApiParameter("username", str),
+            OpenApiParameter("is_learning_mfe", str),
+        ],
+        responses={200: OnboardingStatus, 404: Detail, **ERRORS},
+    )
+)(onboarding.StudentOnboardingStatusView)
+extend_schema_view(
+    get=extend_schema(
+        parameters=[PAGE, OpenApiParameter("text_search", str), OpenApiParameter("statuses", str)],
+        responses={200: OnboardingPanel, 404: Detail, 503: Detail, **ERRORS},
+    )
+)(onboarding.StudentOnboardingStatusByCourseView)
+
+extend_schema_view(
+    get=extend_schema(
+        parameters=[OpenApiParameter("attempt", str), OpenApiParameter("config", str)],
+        responses={302: None, 400: OpenApiTypes.STR, 403: Detail, 404: OpenApiTypes.STR},
+    )
+)(instructor.InstructorDashboard)
+
+extend_schema_view(
+    post=extend_schema(request=None, responses={200: OpenApiTypes.STR, 403: None, 404: OpenApiTypes.STR})
+)(callbacks.ExamReadyCallback)
+extend_schema_view(
+    post=extend_schema(
+        request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.STR, 400: Detail, 403: None, 412: OpenApiTypes.STR}
+    )
+)(callbacks.ProctoredExamReviewCallback)
+extend_schema_view(
+    post=extend_schema(
+        request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.STR, 400: Detail, 412: OpenApiTypes.STR}
+    )
+)(callbacks.AnonymousReviewCallback)
+
+extend_schema_view(
+    post=extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 403: None, 500: OpenApiTypes.OBJECT})
+)(retirement.BackendUserManagementAPI)
+extend_schema_view(post=extend_schema(request=None, responses={204: None, 403: None}))(retirement.UserRetirement)
+
+
+class JwtAuthenticationScheme(OpenApiAuthenticationExtension):
+    """edx-drf-extensions' JWT: ``Authorization: JWT <token>``."""
+
+    target_class = "edx_rest_framework_extensions.auth.jwt.authentication.JwtAuthentication"
+    name = "jwtAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization", "description": "JWT <token>"}
