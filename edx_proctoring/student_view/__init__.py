@@ -1,6 +1,227 @@
-"""The learner's exam interstitials in the legacy courseware (rendered by `get_student_view`)."""
+"""The learner's exam interstitials in the legacy courseware (rendered by `get_student_view`).
+
+edx-platform's sequence block asks, through the ``proctoring`` XBlock service, what a learner should
+see in place of a special exam's content. The answer is an HTML page (entrance, instructions,
+submitted...) or None, meaning "render the content itself".
+
+The work is split in three: the facts about the learner are gathered here into a `LearnerState`;
+`selection` decides the page with one pure function per exam kind; `context` builds the template
+context. The only side effects are the auto-decline of an exam whose credit prerequisite was declined,
+the ``option-presented`` event, the exam row created from the host's context on first view, and the
+lazy expiry of a timed-out attempt when it is read.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+
+from edx_proctoring import config
+from edx_proctoring.attempts.selectors import get_current_exam_attempt, is_attempt_ready_to_resume
+from edx_proctoring.backends import get_backend_provider
+from edx_proctoring.events import emit_event
+from edx_proctoring.exams import create_exam, get_exam_by_content_id
+from edx_proctoring.exceptions import ProctoredExamNotFoundException
+from edx_proctoring.prerequisites import _are_prerequirements_satisfied, _create_and_decline_attempt
+from edx_proctoring.student_view import context as contexts
+from edx_proctoring.student_view.selection import (
+    LearnerState,
+    Page,
+    onboarding_exam_page,
+    practice_exam_page,
+    proctored_exam_page,
+    timed_exam_page,
+)
+from edx_proctoring.timing import has_due_date_passed, is_exam_passed_due, verify_and_add_wait_deadline
+
+log = logging.getLogger(__name__)
+
+__all__ = ["get_student_view"]
+
+TIMED, PRACTICE, ONBOARDING, PROCTORED = "timed", "practice", "onboarding", "proctored"
+_DECISIONS = {
+    TIMED: timed_exam_page,
+    PRACTICE: practice_exam_page,
+    ONBOARDING: onboarding_exam_page,
+    PROCTORED: proctored_exam_page,
+}
+# Credit requirement namespaces that never gate an exam.
+_NON_GATING_NAMESPACES = ["grade"]
 
 
 def get_student_view(user_id, course_id, content_id, context, user_role="student"):
-    """The interstitial HTML for the learner's state on this exam, or None to show the exam content."""
-    return None
+    """The interstitial HTML for the learner's state on this exam, or None to show the exam content.
+
+    Only learners get interstitials (staff previewing a course see the content). An exam the host has
+    not registered yet is created from the context (``display_name``, ``default_time_limit_mins``...);
+    an inactive exam, a non-proctored practice exam, and practice/onboarding/proctored exams of a course
+    that has ended show the content.
+    """
+    if user_role != "student":
+        return None
+    exam = _find_or_create_exam(course_id=course_id, content_id=content_id, context=context)
+    if exam is None:
+        return None
+    provider = get_backend_provider(exam)
+    kind = _exam_kind(exam=exam, provider=provider, context=context)
+    if kind is None:
+        return None
+
+    attempt = get_current_exam_attempt(exam["id"], user_id)
+    prerequisites = _prerequisites(exam=exam, context=context) if kind == PROCTORED and attempt is None else {}
+    state = _learner_state(
+        kind=kind,
+        exam=exam,
+        attempt=attempt,
+        user_id=user_id,
+        provider=provider,
+        context=context,
+        prerequisites=prerequisites,
+    )
+    page = _DECISIONS[kind](state)
+    if page.decline_attempt:
+        _create_and_decline_attempt(exam["id"], user_id)
+        return None
+    if page.template is None:
+        return None
+    if page.option_presented:
+        emit_event(exam, "option-presented")
+
+    template_context = dict(context)
+    template_context.update(
+        _page_context(
+            kind=kind,
+            page=page,
+            exam=exam,
+            attempt=attempt,
+            user_id=user_id,
+            course_id=course_id,
+            provider=provider,
+            state=state,
+        )
+    )
+    if kind == PROCTORED and attempt is None:
+        template_context.update(contexts.prerequisites_context(exam=exam, prerequisite_status=prerequisites))
+    return render_to_string(page.template, template_context)
+
+
+def _find_or_create_exam(*, course_id, content_id, context: dict) -> dict | None:
+    """The exam as a dict with the host's due date, created from the context on first view; None when inactive.
+
+    The due date of the returned dict is the context's (None without one); the stored row keeps its own.
+    """
+    try:
+        exam = get_exam_by_content_id(course_id, content_id)
+    except ProctoredExamNotFoundException:
+        create_exam(
+            course_id=course_id,
+            content_id=str(content_id),
+            exam_name=context["display_name"],
+            time_limit_mins=context["default_time_limit_mins"],
+            is_proctored=context.get("is_proctored", False),
+            is_practice_exam=context.get("is_practice_exam", False),
+            due_date=context.get("due_date"),
+            hide_after_due=context.get("hide_after_due", False),
+        )
+        exam = get_exam_by_content_id(course_id, content_id)
+    if not exam["is_active"]:
+        return None
+    exam["due_date"] = context.get("due_date")
+    return exam
+
+
+def _exam_kind(*, exam: dict, provider, context: dict) -> str | None:
+    """timed, practice, onboarding or proctored; None for the kinds that always show their content."""
+    if not exam["is_proctored"] and not exam["is_practice_exam"]:
+        return TIMED
+    if not exam["is_proctored"]:
+        return None  # a practice exam without proctoring is ordinary content
+    course_end_date = (context.get("credit_state") or {}).get("course_end_date")
+    if has_due_date_passed(course_end_date):
+        return None
+    if exam["is_practice_exam"]:
+        return ONBOARDING if provider is not None and provider.supports_onboarding else PRACTICE
+    return PROCTORED
+
+
+def _prerequisites(*, exam: dict, context: dict) -> dict:
+    credit_state = context.get("credit_state") or {}
+    return _are_prerequirements_satisfied(
+        credit_state.get("credit_requirement_status") or [],
+        evaluate_for_requirement_name=exam["content_id"],
+        filter_out_namespaces=_NON_GATING_NAMESPACES,
+    )
+
+
+def _wait_deadline(*, exam: dict, user_id: int, context: dict) -> str | None:
+    """The end of the grace period after the due date (ISO text) while it is still ahead, else None."""
+    scratch = {"grace_period": context.get("grace_period")}
+    verify_and_add_wait_deadline(scratch, exam, user_id)
+    return scratch.get("wait_deadline")
+
+
+def _learner_state(
+    *,
+    kind: str,
+    exam: dict,
+    attempt: dict | None,
+    user_id: int,
+    provider,
+    context: dict,
+    prerequisites: dict,
+) -> LearnerState:
+    status = attempt["status"] if attempt else None
+    past_due = is_exam_passed_due(exam, user_id)
+    wait_deadline = _wait_deadline(exam=exam, user_id=user_id, context=context)
+    if kind == TIMED:
+        return LearnerState(
+            status=status, past_due=past_due, hide_after_due=exam["hide_after_due"], wait_deadline=wait_deadline
+        )
+    user = get_user_model().objects.filter(id=user_id).first()
+    return LearnerState(
+        status=status,
+        past_due=past_due,
+        past_due_for_everyone=is_exam_passed_due(exam) if kind == PROCTORED else past_due,
+        hide_after_due=exam["hide_after_due"],
+        wait_deadline=wait_deadline,
+        may_take_proctored_exam=bool(user and user.has_perm("edx_proctoring.can_take_proctored_exam", exam)),
+        user_is_active=bool(user and user.is_active),
+        ready_to_resume=bool(attempt and is_attempt_ready_to_resume(attempt)),
+        blocks_exam_material=bool(provider and provider.should_block_access_to_exam_material()),
+        status_acknowledged=bool(attempt and attempt.get("is_status_acknowledged")),
+        content_viewable_past_due=config.content_viewable_past_due(),
+        prerequisites=prerequisites,
+    )
+
+
+def _page_context(
+    *,
+    kind: str,
+    page: Page,
+    exam: dict,
+    attempt: dict | None,
+    user_id: int,
+    course_id,
+    provider,
+    state: LearnerState,
+) -> dict:
+    wait_deadline = state.wait_deadline if page.show_wait_deadline else None
+    course_id = str(course_id)
+    if kind == TIMED:
+        return contexts.timed_exam_context(
+            exam=exam, attempt=attempt, user_id=user_id, course_id=course_id, wait_deadline=wait_deadline
+        )
+    page_context = contexts.proctored_exam_context(
+        exam=exam,
+        attempt=attempt,
+        user_id=user_id,
+        course_id=course_id,
+        provider=provider,
+        is_practice_exam=kind in (PRACTICE, ONBOARDING),
+        wait_deadline=wait_deadline,
+    )
+    if page.onboarding_error:
+        page_context.update(contexts.onboarding_error_context(course_id=course_id, status=state.status))
+    return page_context

@@ -1,0 +1,1 @@
+"""Tests of the learner interstitials rendered by `get_student_view`."""
