@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     lms.add_argument("--lms-jwt-audience", help="aud claim of minted JWTs")
     lms.add_argument("--lms-username", help="LMS user of minted JWTs (member of group <backend>_review)")
     lms.add_argument("--lms-email", help="email claim of minted JWTs")
+    lms.add_argument("--lms-jwt-prefix", default="JWT", help="Authorization scheme of minted JWTs (default: JWT)")
     lms.add_argument("--verdict", choices=VERDICTS, default="passed", help="review verdict (default: %(default)s)")
     lms.add_argument("--reviewer-email", help="reviewed_by sent with reviews")
     lms.add_argument("--ready-delay", type=float, default=0.5, help="seconds before the ready callback")
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             jwt_audience=args.lms_jwt_audience,
             username=args.lms_username,
             email=args.lms_email,
+            jwt_header_prefix=args.lms_jwt_prefix,
         ),
         verdict=args.verdict,
         reviewer_email=args.reviewer_email,

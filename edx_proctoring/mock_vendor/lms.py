@@ -45,6 +45,8 @@ class LmsAuth:
     username: str | None = None
     email: str | None = None
     jwt_lifetime: int = 300
+    # edx-platform configures "JWT"; drf-jwt's own default (a bare test LMS) is "Bearer".
+    jwt_header_prefix: str = "JWT"
 
     def headers(self) -> dict[str, str]:
         if self.header:
@@ -64,7 +66,8 @@ class LmsAuth:
                 claims["iss"] = self.jwt_issuer
             if self.jwt_audience:
                 claims["aud"] = self.jwt_audience
-            return {"Authorization": "JWT " + jwt.encode(claims, self.jwt_secret, algorithm="HS256")}
+            token = jwt.encode(claims, self.jwt_secret, algorithm="HS256")
+            return {"Authorization": f"{self.jwt_header_prefix} {token}"}
         return {}
 
 
