@@ -23,6 +23,7 @@ from edx_proctoring.prerequisites import _resolve_prerequisite_links
 from edx_proctoring.review_policies import _get_review_policy_by_exam_id
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import (
+    attempt_deadline,
     calculate_allowed_mins,
     does_time_remain,
     get_exam_due_date,
@@ -69,11 +70,17 @@ def total_time_text(*, exam: dict, attempt: dict | None, user_id: int) -> str:
 
 
 def has_time_expired(attempt: dict | None) -> bool:
-    """The attempt used all its time, and it ended less than a minute ago (the submitted page says so)."""
+    """The attempt used all its time, and it ended less than a minute ago (the submitted page says so).
+
+    A ``timed_out`` attempt (kept when ALLOW_TIMED_OUT_STATE is on) has no completion time; it ended
+    at its deadline.
+    """
     if not attempt:
         return False
     started_at = _as_datetime(attempt.get("started_at"))
     completed_at = _as_datetime(attempt.get("completed_at"))
+    if completed_at is None and attempt.get("status") == Status.timed_out:
+        completed_at = attempt_deadline(attempt)
     allowed = attempt.get("allowed_time_limit_mins")
     if not started_at or not completed_at or allowed is None:
         return False

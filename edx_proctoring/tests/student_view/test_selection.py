@@ -14,9 +14,7 @@ from edx_proctoring.student_view.selection import (
     timed_exam_page,
 )
 
-STORED_STATUSES = [
-    value for name, value in vars(Status).items() if isinstance(value, str) and not name.startswith("_")
-]
+STORED_STATUSES = [value for name, value in vars(Status).items() if isinstance(value, str) and not name.startswith("_")]
 ALL_STATES = [None, *STORED_STATUSES]
 DEADLINE = "2026-06-02T12:00:00+00:00"
 
