@@ -112,12 +112,13 @@ def _find_or_create_exam(*, course_id, content_id, context: dict) -> dict | None
 
     The due date of the returned dict is the context's (None without one); the stored row keeps its own.
     """
+    course_id, content_id = str(course_id), str(content_id)
     try:
         exam = get_exam_by_content_id(course_id, content_id)
     except ProctoredExamNotFoundException:
         create_exam(
             course_id=course_id,
-            content_id=str(content_id),
+            content_id=content_id,
             exam_name=context["display_name"],
             time_limit_mins=context["default_time_limit_mins"],
             is_proctored=context.get("is_proctored", False),
@@ -175,9 +176,14 @@ def _learner_state(
     status = attempt["status"] if attempt else None
     past_due = is_exam_passed_due(exam, user_id)
     wait_deadline = _wait_deadline(exam=exam, user_id=user_id, context=context)
+    ready_to_resume = bool(attempt and is_attempt_ready_to_resume(attempt))
     if kind == TIMED:
         return LearnerState(
-            status=status, past_due=past_due, hide_after_due=exam["hide_after_due"], wait_deadline=wait_deadline
+            status=status,
+            past_due=past_due,
+            hide_after_due=exam["hide_after_due"],
+            wait_deadline=wait_deadline,
+            ready_to_resume=ready_to_resume,
         )
     user = get_user_model().objects.filter(id=user_id).first()
     return LearnerState(
@@ -188,7 +194,7 @@ def _learner_state(
         wait_deadline=wait_deadline,
         may_take_proctored_exam=bool(user and user.has_perm("edx_proctoring.can_take_proctored_exam", exam)),
         user_is_active=bool(user and user.is_active),
-        ready_to_resume=bool(attempt and is_attempt_ready_to_resume(attempt)),
+        ready_to_resume=ready_to_resume,
         blocks_exam_material=bool(provider and provider.should_block_access_to_exam_material()),
         status_acknowledged=bool(attempt and attempt.get("is_status_acknowledged")),
         content_viewable_past_due=config.content_viewable_past_due(),

@@ -114,6 +114,7 @@ def timed_exam_context(
             "will_be_revealed": due is not None and not exam["hide_after_due"],
             "does_time_remain": does_time_remain(attempt) if attempt else False,
             "has_time_expired": has_time_expired(attempt),
+            "ready_to_resume": bool(attempt and attempt.get("ready_to_resume") and not attempt.get("resumed")),
         }
     )
     if wait_deadline:

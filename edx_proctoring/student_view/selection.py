@@ -85,7 +85,8 @@ def timed_exam_page(state: LearnerState) -> Page:
     * ``second_review_required``, ``verified`` and ``rejected`` (an exam that stopped being proctored)
       show the submitted page, whatever the due date;
     * ``error`` shows ``timed_exam/error.html``, a page of our own: the attempt ended abnormally and the
-      course team has to act;
+      course team has to act; once staff mark it ready to resume, the entrance page offers to continue
+      with the saved time (the expired page past due, since no new attempt can start then);
     * any other status (``declined``, ``expired``, the onboarding statuses...) shows the submitted page:
       the learner's attempt is over and nothing entitles them to the content.
     """
@@ -94,6 +95,8 @@ def timed_exam_page(state: LearnerState) -> Page:
         return _page("timed_exam/expired.html" if state.past_due else "timed_exam/entrance.html")
     if state.past_due and state.incomplete:
         return _page("timed_exam/expired.html")
+    if state.ready_to_resume:
+        return _page("timed_exam/expired.html" if state.past_due else "timed_exam/entrance.html")
     if status == Status.started:
         return CONTENT
     if status == Status.ready_to_submit:
@@ -209,7 +212,9 @@ def proctored_exam_page(state: LearnerState) -> Page:
     Differences from the historic list: ``timed_out`` (ALLOW_TIMED_OUT_STATE) shows the submitted page,
     with the same "acknowledged past due" rule, instead of raising NotImplementedError; an ``expired``
     attempt shows the expired page and any other unforeseen status (``onboarding_reset``...) shows the
-    error page, instead of the content of a proctored exam taken without proctoring.
+    error page, instead of the content of a proctored exam taken without proctoring. An attempt ready
+    to resume past the due date shows the expired page rather than a resume button that could only
+    fail (no attempt at a proctored exam can be created past its due date).
     """
     if not state.may_take_proctored_exam:
         return CONTENT
@@ -222,7 +227,7 @@ def proctored_exam_page(state: LearnerState) -> Page:
         if state.past_due:
             return _page("proctored_exam/expired.html")
         return _prerequisites_page(state)
-    if state.past_due and state.incomplete:
+    if state.past_due and (state.incomplete or state.ready_to_resume):
         return _page("proctored_exam/expired.html")
     if state.ready_to_resume:
         return _page("proctored_exam/ready_to_resume.html")

@@ -452,3 +452,10 @@ def test_entrance_total_time_is_cut_at_the_due_date(learner):
 
     assert view.context["total_time"] == "30 minutes"
     assert view.context["has_due_date"] is True
+
+
+def test_given_ready_to_resume_past_due_when_rendered_then_expired_not_a_resume_button(learner):
+    exam = ProctoredExamFactory(due_date=PAST)
+    _attempt(learner, exam, Status.error, ready_to_resume=True, time_remaining_seconds=600)
+
+    assert render_view(learner, exam).page == "proctored_exam/expired.html"

@@ -64,6 +64,14 @@ def test_timed_exam_pages(status, past_due, template):
     assert timed_exam_page(LearnerState(status=status, past_due=past_due)).template == template
 
 
+@pytest.mark.parametrize(
+    ("past_due", "template"), [(False, "timed_exam/entrance.html"), (True, "timed_exam/expired.html")]
+)
+def test_timed_error_ready_to_resume(past_due, template):
+    state = LearnerState(status=Status.error, ready_to_resume=True, past_due=past_due)
+    assert timed_exam_page(state).template == template
+
+
 def test_timed_submitted_past_due_waits_for_the_grace_period():
     page = timed_exam_page(LearnerState(status=Status.submitted, past_due=True, wait_deadline=DEADLINE))
     assert page.template == "timed_exam/submitted.html"

@@ -321,3 +321,23 @@ def test_host_context_keys_reach_the_template(learner):
 
     assert view.context["display_name"] == exam.exam_name
     assert view.context["verification_status"] == "approved"
+
+
+def test_given_an_error_marked_ready_to_resume_when_rendered_then_entrance_to_continue_with_the_saved_time(learner):
+    exam = TimedExamFactory(time_limit_mins=60)
+    _started(learner, exam, minutes_ago=20, status=Status.error, ready_to_resume=True, time_remaining_seconds=25 * 60)
+
+    view = render_view(learner, exam)
+
+    assert view.page == "timed_exam/entrance.html"
+    assert view.context["ready_to_resume"] is True
+    assert view.context["total_time"] == "25 minutes"
+    assert 'data-action="resume"' in view.html
+    assert 'data-action="start"' not in view.html
+
+
+def test_given_ready_to_resume_past_due_when_rendered_then_expired(learner):
+    exam = TimedExamFactory(due_date=NOW - timedelta(minutes=1))
+    _started(learner, exam, minutes_ago=20, status=Status.error, ready_to_resume=True, time_remaining_seconds=600)
+
+    assert render_view(learner, exam).page == "timed_exam/expired.html"
