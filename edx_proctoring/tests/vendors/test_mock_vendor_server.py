@@ -1,0 +1,173 @@
+"""The mock vendor itself, driven through the mock_vendor backend and plain HTTP."""
+
+import os
+import subprocess
+import sys
+
+import jwt
+import pytest
+import requests
+from django.apps import apps
+
+from edx_proctoring.backends.mock_vendor import MockVendorBackendProvider
+from edx_proctoring.mock_vendor import FaultError, MockVendor
+from edx_proctoring.mock_vendor.__main__ import build_parser
+
+COURSE = "course-v1:edX+Proctoring+2026"
+
+
+@pytest.fixture
+def backend(vendor):
+    return apps.get_app_config("edx_proctoring").get_backend("mock_vendor")
+
+
+def test_backend_is_registered_under_its_entry_point(vendor, backend):
+    assert isinstance(backend, MockVendorBackendProvider)
+    assert backend.verbose_name == "Mock Vendor"
+    assert backend.base_url == vendor.url
+    assert backend.timeout == 1
+
+
+def test_api_needs_an_issued_token(vendor):
+    assert requests.get(vendor.url + "/api/v1/config/", timeout=5).status_code == 401
+    forged = jwt.encode({"sub": "x"}, "some-other-secret-of-enough-length-000", algorithm="HS256")
+    headers = {"Authorization": f"JWT {forged}"}
+    assert requests.get(vendor.url + "/api/v1/config/", headers=headers, timeout=5).status_code == 401
+
+
+def test_token_endpoint_checks_the_client(vendor):
+    form = {"grant_type": "client_credentials", "client_id": vendor.client_id, "client_secret": "wrong"}
+    assert requests.post(vendor.url + "/oauth2/access_token", data=form, timeout=5).status_code == 401
+    form["client_secret"] = vendor.client_secret
+    answer = requests.post(vendor.url + "/oauth2/access_token", data=form, timeout=5).json()
+    assert answer["token_type"] == "JWT" and answer["expires_in"] > 0
+    config = requests.get(
+        vendor.url + "/api/v1/config/", headers={"Authorization": f"Bearer {answer['access_token']}"}, timeout=5
+    )
+    assert config.json()["name"] == "Mock Vendor"
+
+
+def test_config_and_download_url(backend, vendor):
+    config = backend.get_proctoring_config()
+    assert config["rules"] and config["instructions"]
+    assert backend.get_software_download_url() == vendor.url + "/download/"
+
+
+def test_exams_are_created_updated_and_read(backend, vendor):
+    exam_id = backend.on_exam_saved({"exam_name": "Final", "course_id": COURSE, "is_proctored": True})
+    assert exam_id
+    assert backend.on_exam_saved({"external_id": exam_id, "exam_name": "Final v2"}) == exam_id
+    assert backend.get_exam({"external_id": exam_id})["exam_name"] == "Final v2"
+
+
+def test_attempt_lifecycle_calls(backend, vendor):
+    context = {"user_id": "u1", "attempt_code": "SECRET", "is_sample_attempt": False, "full_name": "Ann"}
+    attempt_id = backend.register_exam_attempt({"external_id": "exam-1"}, context)
+    stored = vendor.state.find_attempt(attempt_id)
+    assert "attempt_code" not in stored.data and stored.data["status"] == "created"
+    assert backend.start_exam_attempt("exam-1", attempt_id) == "started"
+    assert backend.get_attempt({"proctored_exam": {"external_id": "exam-1"}, "external_id": attempt_id})["status"] == (
+        "started"
+    )
+    assert backend.mark_erroneous_exam_attempt("exam-1", attempt_id) == "error"
+    assert [p.kind for p in vendor.callbacks.pending] == ["ready"]
+    assert backend.remove_exam_attempt("exam-1", attempt_id) is True
+    assert vendor.state.find_attempt(attempt_id) is None
+    assert backend.remove_exam_attempt("exam-1", attempt_id) is True  # already gone: 404 counts as removed
+
+
+def test_submission_queues_a_review_with_the_verdict(backend, vendor):
+    vendor.set_verdict("suspicious")
+    attempt_id = backend.register_exam_attempt({"external_id": "exam-1"}, {"user_id": "u1"})
+    backend.stop_exam_attempt("exam-1", attempt_id)
+    review = vendor.callbacks.pending[-1]
+    assert (review.kind, review.payload["status"]) == ("reviewed", "suspicious")
+    assert review.payload["comments"][0]["status"] == "suspicious"
+
+
+def test_onboarding_profiles(backend, vendor):
+    attempt_id = backend.register_exam_attempt(
+        {"external_id": "onboarding"}, {"user_id": "u1", "is_sample_attempt": True}
+    )
+    assert backend.get_onboarding_profile_info(COURSE, user_id="u1")["status"] == "no-profile"
+    backend.stop_exam_attempt("onboarding", attempt_id)
+    assert backend.get_onboarding_profile_info(COURSE, user_id="u1")["status"] == "approved-in-course"
+    vendor.control({"profile": {"user_id": "u2", "status": "pending", "course_id": COURSE}})
+    listing = backend.get_onboarding_profile_info(COURSE, status="pending")
+    assert [(p["user_id"], p["status"]) for p in listing["results"]] == [("u2", "pending")]
+    assert backend.get_onboarding_profile_info(COURSE)["count"] == 2
+
+
+def test_onboarding_endpoint_fault(backend, vendor):
+    from edx_proctoring.exceptions import BackendProviderOnboardingProfilesException
+
+    vendor.set_fault("server_error", scope="onboarding")
+    with pytest.raises(BackendProviderOnboardingProfilesException) as raised:
+        backend.get_onboarding_profile_info(COURSE)
+    assert raised.value.http_status == 500
+
+
+def test_user_retirement(backend, vendor):
+    backend.register_exam_attempt({"external_id": "exam-1"}, {"user_id": "u1"})
+    assert backend.retire_user("u1") is True
+    assert backend.retire_user("u1") is False
+
+
+def test_instructor_page(backend, vendor):
+    exam_id = backend.on_exam_saved({"exam_name": "Final <b>", "course_id": COURSE})
+    attempt_id = backend.register_exam_attempt({"external_id": exam_id}, {"user_id": "u1"})
+    url = backend.get_instructor_url(COURSE, {"id": "x", "email": "staff@example.org"}, exam_id=exam_id)
+    page = requests.get(url, timeout=5)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert attempt_id in page.text and "Final &lt;b&gt;" in page.text and "staff@example.org" in page.text
+    tampered = url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB")
+    assert requests.get(tampered, timeout=5).status_code == 403
+    foreign = url.replace(f"/instructor/{vendor.client_id}/", "/instructor/someone-else/")
+    assert requests.get(foreign, timeout=5).status_code == 403
+
+
+def test_per_request_fault_header_and_routing_errors(backend, vendor):
+    token = backend.session.get_jwt_access_token()
+    headers = {"Authorization": f"JWT {token}", "X-Mock-Vendor-Fault": "server_error"}
+    assert requests.get(vendor.url + "/api/v1/config/", headers=headers, timeout=5).status_code == 500
+    assert requests.get(vendor.url + "/nowhere", timeout=5).status_code == 404
+    assert requests.delete(vendor.url + "/api/v1/config/", timeout=5).status_code == 405
+
+
+def test_bad_controls(vendor):
+    assert requests.post(vendor.url + "/__control__", json={"fault": "meteor"}, timeout=5).status_code == 400
+    assert requests.post(vendor.url + "/__control__", json={"verdict": "great"}, timeout=5).status_code == 400
+    with pytest.raises(FaultError):
+        MockVendor(verdict="great")
+
+
+def test_cli_options():
+    args = build_parser().parse_args(
+        ["--port", "0", "--lms-url", "http://lms", "--verdict", "violation", "--fault", "slow", "--hold-callbacks"]
+    )
+    assert (args.port, args.lms_url, args.verdict, args.fault, args.hold_callbacks) == (
+        0,
+        "http://lms",
+        "violation",
+        "slow",
+        True,
+    )
+
+
+def test_runs_as_a_module():
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "edx_proctoring.mock_vendor", "--port", "0", "--no-auth"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("Mock vendor listening on http://127.0.0.1:")
+        url = line.split()[4]
+        assert requests.get(url + "/api/v1/config/", timeout=5).json()["name"] == "Mock Vendor"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
