@@ -108,7 +108,21 @@ def apply_review_outcome(*, review: ProctoredExamSoftwareSecureReview) -> str | 
 
     Returns the target status, or None when the attempt is left as it is (archived, reset, not found).
     """
+    with transaction.atomic():
+        return _apply_review_outcome_locked(review=review)
+
+
+def _apply_review_outcome_locked(*, review: ProctoredExamSoftwareSecureReview) -> str | None:
     attempt_obj, is_archived = locate_attempt_by_attempt_code(review.attempt_code)
+    if attempt_obj is not None and not is_archived:
+        # Judge the attempt as it is under its row lock: judged from an earlier read, a learner's submit
+        # committed in between would be overwritten (a passing review turning a submitted attempt into error).
+        attempt_obj = (
+            ProctoredExamStudentAttempt.objects.select_for_update()
+            .select_related("proctored_exam", "user")
+            .filter(id=attempt_obj.id)
+            .first()
+        )
     if attempt_obj is None:
         log.warning("Review %s names attempt code %s, which no attempt has", review.id, review.attempt_code)
         return None

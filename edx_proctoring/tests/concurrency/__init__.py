@@ -1,0 +1,1 @@
+"""Concurrency tests: real parallel database connections racing on one attempt (MariaDB/MySQL, PostgreSQL)."""
