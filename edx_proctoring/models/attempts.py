@@ -129,6 +129,13 @@ class ProctoredExamStudentAttempt(TimeStampedModel):
         app_label = "edx_proctoring"
         db_table = "proctoring_proctoredexamstudentattempt"
         verbose_name = "proctored exam attempt"
+        indexes = [
+            # Finds a learner's attempts at an exam, newest last, from the index alone: the staff list's
+            # "newest attempt per (learner, exam)" and its count read only this index.
+            models.Index(fields=["proctored_exam", "user", "id"], name="proctoring_attempt_exam_user"),
+            # An exam's attempts in id order, on databases whose single-column index does not carry the key.
+            models.Index(fields=["proctored_exam", "id"], name="proctoring_attempt_exam_id"),
+        ]
 
     def __str__(self):
         return f"Attempt {self.id} of user {self.user_id} on exam {self.proctored_exam_id}: {self.status}"

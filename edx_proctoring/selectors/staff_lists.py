@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Max, Q
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from edx_proctoring.http.pagination import PAGE_SIZE, page_number, total_pages
-from edx_proctoring.models import ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
+from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
 from edx_proctoring.serializers import (
     ProctoredExamStudentAllowanceSerializer,
     ProctoredExamStudentAttemptSerializer,
@@ -21,37 +24,98 @@ def _serialize_many(attempts) -> list[dict]:
     return [dict(item) for item in ProctoredExamStudentAttemptSerializer(attempts, many=True).data]
 
 
-def _course_attempts(course_id: str, search_by: str | None):
-    attempts = ProctoredExamStudentAttempt.objects.filter(proctored_exam__course_id=course_id)
+def _user_search_sql(search_by: str | None) -> tuple[str, list]:
+    """SQL restricting `a.user_id` to users whose username or email contains the text (Django's escaping)."""
+    if not search_by:
+        return "", []
+    users = get_user_model().objects.filter(Q(username__contains=search_by) | Q(email__contains=search_by))
+    sql, params = users.values("id").query.sql_with_params()
+    return f" AND a.user_id IN ({sql})", list(params)
+
+
+def _group_counts(*, course_id: str, search_by: str | None) -> list[tuple[int, int]]:
+    """(exam id, number of learners with an attempt on it) for every exam of the course, in one query.
+
+    Each exam's count is a correlated COUNT(DISTINCT user) that reads only the (exam, user, id) index.
+    """
+    learners = ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=OuterRef("id"))
     if search_by:
-        attempts = attempts.filter(Q(user__username__contains=search_by) | Q(user__email__contains=search_by))
-    return attempts
+        learners = learners.filter(Q(user__username__contains=search_by) | Q(user__email__contains=search_by))
+    per_exam = (
+        learners.order_by()
+        .values("proctored_exam_id")
+        .annotate(groups=Count("user_id", distinct=True))
+        .values("groups")
+    )
+    return list(
+        ProctoredExam.objects.filter(course_id=course_id)
+        .annotate(groups=Coalesce(Subquery(per_exam), 0))
+        .order_by("id")
+        .values_list("id", "groups")
+    )
+
+
+def _newest_attempt_page(
+    *, exam_ids: list[int], search_by: str | None, newest_first: bool, limit: int, offset: int
+) -> list[tuple[int, int, int]]:
+    """(id, user id, exam id) of a page of newest-per-(learner, exam) attempts, in id order.
+
+    One sub-select per exam reads that exam's attempts in id order from the (exam, id) index and keeps those
+    no later attempt of the same learner follows (one probe of the (exam, user, id) index each); the
+    sub-selects are merged. A page at either end of the list therefore touches about a page of rows per
+    exam whatever the course size, on every database, without relying on the planner to avoid a sort.
+    """
+    table = connection.ops.quote_name(ProctoredExamStudentAttempt._meta.db_table)
+    direction = "DESC" if newest_first else "ASC"
+    user_sql, user_params = _user_search_sql(search_by)
+    per_exam, params = [], []
+    for index, exam_id in enumerate(exam_ids):
+        per_exam.append(
+            f"SELECT * FROM (SELECT a.id, a.user_id, a.proctored_exam_id FROM {table} a"
+            f" WHERE a.proctored_exam_id = %s{user_sql} AND NOT EXISTS (SELECT 1 FROM {table} b"
+            " WHERE b.proctored_exam_id = a.proctored_exam_id AND b.user_id = a.user_id AND b.id > a.id)"
+            f" ORDER BY a.id {direction} LIMIT %s) newest_{index}"
+        )
+        params += [exam_id, *user_params, offset + limit]
+    sql = f"SELECT id, user_id, proctored_exam_id FROM ({' UNION ALL '.join(per_exam)}) page"
+    sql += f" ORDER BY id {direction} LIMIT %s OFFSET %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        return list(cursor.fetchall())
 
 
 def grouped_attempts_page(*, course_id: str, search_by: str | None = None, page=None, per_page: int = PAGE_SIZE):
     """One page of the course's newest attempt per (learner, exam), newest first, each with `all_attempts`.
 
-    Three queries: the number of groups, the page of newest attempts (one per group: the highest id of the
-    group), and every attempt of the page's (learner, exam) pairs.
+    Three queries whatever the course size: the number of groups per exam, the page's newest attempts, and
+    every attempt of the page's groups (which includes the newest ones). "Newest" and the list order follow
+    the attempt id, which grows with creation time. Pages past the middle are read from the oldest end and
+    reversed, so the first and the last page cost the same; only middle pages read further.
     """
-    newest_ids = (
-        _course_attempts(course_id, search_by)
-        .order_by()
-        .values("user_id", "proctored_exam_id")
-        .annotate(newest=Max("id"))
-        .values("newest")
-    )
-    newest = ProctoredExamStudentAttempt.objects.filter(id__in=newest_ids)
-    count = newest.count()
+    counts = _group_counts(course_id=course_id, search_by=search_by)
+    count = sum(groups for _exam_id, groups in counts)
     pages = total_pages(count, per_page=per_page)
     number = page_number(page, total_pages=pages)
     offset = (number - 1) * per_page
-    rows = list(newest.select_related("proctored_exam", "user").order_by("-created", "-id")[offset : offset + per_page])
+    size = max(min(per_page, count - offset), 0)
+    exam_ids = [exam_id for exam_id, groups in counts if groups]
+    if size == 0 or not exam_ids:
+        keys = []
+    elif offset <= count - offset - size:
+        keys = _newest_attempt_page(
+            exam_ids=exam_ids, search_by=search_by, newest_first=True, limit=size, offset=offset
+        )
+    else:
+        from_oldest = count - offset - size
+        keys = _newest_attempt_page(
+            exam_ids=exam_ids, search_by=search_by, newest_first=False, limit=size, offset=from_oldest
+        )[::-1]
     history: dict[tuple[int, int], list] = defaultdict(list)
-    if rows:
+    rows_by_id = {}
+    if keys:
         pairs = Q()
-        for row in rows:
-            pairs |= Q(user_id=row.user_id, proctored_exam_id=row.proctored_exam_id)
+        for _attempt_id, user_id, exam_id in keys:
+            pairs |= Q(user_id=user_id, proctored_exam_id=exam_id)
         attempts = list(
             ProctoredExamStudentAttempt.objects.filter(pairs)
             .select_related("proctored_exam", "user")
@@ -60,8 +124,11 @@ def grouped_attempts_page(*, course_id: str, search_by: str | None = None, page=
         # One serializer for the whole list: building a serializer per row costs more than the queries.
         for attempt, data in zip(attempts, _serialize_many(attempts), strict=True):
             history[(attempt.user_id, attempt.proctored_exam_id)].append(data)
+            rows_by_id[attempt.id] = (attempt, data)
+    rows = [rows_by_id[attempt_id] for attempt_id, _user_id, _exam_id in keys if attempt_id in rows_by_id]
     results = []
-    for row, entry in zip(rows, _serialize_many(rows), strict=True):
+    for row, data in rows:
+        entry = dict(data)
         entry["all_attempts"] = history[(row.user_id, row.proctored_exam_id)]
         results.append(entry)
     pagination = {
