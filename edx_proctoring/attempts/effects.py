@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from edx_proctoring import notifications
+from django.db import transaction
+
+from edx_proctoring import config, notifications
 from edx_proctoring.attempts.context import TransitionContext
 from edx_proctoring.events import emit_event
 from edx_proctoring.models import ProctoredExamStudentAttempt
@@ -31,19 +33,41 @@ _CREDIT_STATUS_FOR = {
 }
 
 
+def notifications_are_async() -> bool:
+    """PROCTORING_SETTINGS['ASYNC_NOTIFICATIONS']: vendor calls and emails go through retried Celery tasks."""
+    return bool(config.proctoring_setting("ASYNC_NOTIFICATIONS", False))
+
+
+def _queue_after_commit(task, **kwargs) -> None:
+    """Queue `task` once the status change commits: never for a change rolled back, never before it is visible.
+
+    A broker failure at that point is logged and does not reach the caller: the change itself is committed.
+    """
+    transaction.on_commit(lambda: task.delay(**kwargs), robust=True)
+
+
+def _notify_backend(context: TransitionContext, *, status: str, method_name: str) -> None:
+    if context.backend is None:
+        return
+    if notifications_are_async():
+        from edx_proctoring.tasks import notify_backend_of_status  # noqa: PLC0415 - tasks import the lifecycle
+
+        _queue_after_commit(notify_backend_of_status, attempt_id=context.attempt.id, status=status)
+        return
+    getattr(context.backend, method_name)(context.exam["external_id"], context.attempt.external_id)
+
+
 def notify_backend_of_first_start(context: TransitionContext) -> None:
-    if context.backend is not None and context.first_start:
-        context.backend.start_exam_attempt(context.exam["external_id"], context.attempt.external_id)
+    if context.first_start:
+        _notify_backend(context, status=Status.started, method_name="start_exam_attempt")
 
 
 def notify_backend_of_submission(context: TransitionContext) -> None:
-    if context.backend is not None:
-        context.backend.stop_exam_attempt(context.exam["external_id"], context.attempt.external_id)
+    _notify_backend(context, status=Status.submitted, method_name="stop_exam_attempt")
 
 
 def notify_backend_of_error(context: TransitionContext) -> None:
-    if context.backend is not None:
-        context.backend.mark_erroneous_exam_attempt(context.exam["external_id"], context.attempt.external_id)
+    _notify_backend(context, status=Status.error, method_name="mark_erroneous_exam_attempt")
 
 
 def tell_instructor_attempt_completed(context: TransitionContext) -> None:
@@ -146,6 +170,11 @@ def clear_onboarding_errors(context: TransitionContext) -> None:
 def email_learner(context: TransitionContext) -> None:
     """Send the status email; a mail failure is logged and never undoes the status change."""
     if not context.may_update_credit_grades_and_email:
+        return
+    if notifications_are_async():
+        from edx_proctoring.tasks import send_status_email  # noqa: PLC0415 - tasks import the lifecycle
+
+        _queue_after_commit(send_status_email, attempt_id=context.attempt.id, status=context.to_status)
         return
     try:
         notifications.send_attempt_status_email(attempt=context.attempt, course_id=context.exam["course_id"])

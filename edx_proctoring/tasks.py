@@ -1,0 +1,156 @@
+"""Celery tasks. The app only defines them; the host (edx-platform) owns the Celery app, its broker and beat.
+
+* :func:`expire_overdue_attempts` is the periodic sweep: it submits, server-side, every started attempt
+  whose time has run out, even when no browser is polling. Operators schedule it with beat (README).
+* :func:`notify_backend_of_status` and :func:`send_status_email` carry the vendor notifications and the
+  learner email of a status change when ``PROCTORING_SETTINGS['ASYNC_NOTIFICATIONS']`` is on: they are
+  queued once the status change has committed and retried with exponential backoff while the vendor or
+  the mail server fails, so a failure never undoes (or loses) the change itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from celery import shared_task
+from django.db import connection, transaction
+
+from edx_proctoring.attempts.lifecycle import update_attempt_status
+from edx_proctoring.backends import get_backend_provider
+from edx_proctoring.exams import serialize_exam
+from edx_proctoring.models import ProctoredExamStudentAttempt
+from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+from edx_proctoring.timing import now
+
+log = logging.getLogger(__name__)
+
+SWEEP_BATCH_SIZE = 500
+# Attempts whose clock is running; every other status is either not started or already finished.
+OVERDUE_STATUSES = (Status.started, Status.ready_to_submit)
+
+# Retries of the notification tasks: 1 s, 2 s, 4 s ... capped at 10 minutes, with jitter, for about a day.
+NOTIFICATION_RETRY_OPTIONS = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 150,
+}
+
+
+def _deadline(*, started_at: datetime, allowed_time_limit_mins: int | None) -> datetime:
+    return started_at + timedelta(minutes=allowed_time_limit_mins or 0)
+
+
+def _running_attempt_batches(*, batch_size: int) -> Iterator[list[tuple[int, datetime, int | None]]]:
+    """(id, started_at, allowed minutes) of running attempts, `batch_size` at a time, by a keyset on id."""
+    last_id = 0
+    while True:
+        batch = list(
+            ProctoredExamStudentAttempt.objects.filter(
+                id__gt=last_id, status__in=OVERDUE_STATUSES, started_at__isnull=False
+            )
+            .order_by("id")
+            .values_list("id", "started_at", "allowed_time_limit_mins")[:batch_size]
+        )
+        if not batch:
+            return
+        yield batch
+        last_id = batch[-1][0]
+
+
+def expire_attempt_if_overdue(*, attempt_id: int, as_of: datetime) -> bool:
+    """Submit one attempt as of its deadline if it is still running and past it; True when this call did.
+
+    The row is locked first; a row another sweeper holds is skipped (it is being expired there), and a row
+    already moved on is left alone, so two sweeps running at once expire each attempt exactly once.
+    """
+    locked = ProctoredExamStudentAttempt.objects.select_for_update(
+        skip_locked=connection.features.has_select_for_update_skip_locked
+    )
+    with transaction.atomic():
+        row = (
+            locked.filter(id=attempt_id, status__in=OVERDUE_STATUSES, started_at__isnull=False)
+            .values_list("started_at", "allowed_time_limit_mins")
+            .first()
+        )
+        if row is None:
+            return False
+        deadline = _deadline(started_at=row[0], allowed_time_limit_mins=row[1])
+        if as_of <= deadline:
+            return False
+        update_attempt_status(attempt_id, Status.timed_out, timeout_timestamp=deadline)
+        return True
+
+
+@shared_task(name="edx_proctoring.tasks.expire_overdue_attempts", ignore_result=False)
+def expire_overdue_attempts(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
+    """Submit every running attempt whose deadline has passed, with ``completed_at`` = its deadline.
+
+    Reads ``batch_size`` attempts at a time (constant memory however many there are) and commits each
+    attempt on its own, so a failure on one (say the vendor refusing the stop call) is logged and retried
+    by the next sweep without holding back the others. Returns how many attempts this run expired.
+    """
+    expired = 0
+    failed = 0
+    for batch in _running_attempt_batches(batch_size=batch_size):
+        as_of = now()
+        for attempt_id, started_at, allowed_mins in batch:
+            if as_of <= _deadline(started_at=started_at, allowed_time_limit_mins=allowed_mins):
+                continue
+            try:
+                expired += expire_attempt_if_overdue(attempt_id=attempt_id, as_of=as_of)
+            except Exception:  # noqa: BLE001 - one attempt's failure must not stop the sweep
+                failed += 1
+                log.exception("Could not expire overdue attempt %s; the next sweep retries it", attempt_id)
+    if expired or failed:
+        log.info("Expired %d overdue attempts (%d failed, left for the next sweep)", expired, failed)
+    return expired
+
+
+_BACKEND_CALL_FOR_STATUS = {
+    Status.started: "start_exam_attempt",
+    Status.submitted: "stop_exam_attempt",
+    Status.error: "mark_erroneous_exam_attempt",
+}
+
+
+@shared_task(name="edx_proctoring.tasks.notify_backend_of_status", bind=True, **NOTIFICATION_RETRY_OPTIONS)
+def notify_backend_of_status(self, *, attempt_id: int, status: str) -> bool:
+    """Tell the attempt's vendor it started, stopped or failed; retried with backoff while the vendor fails.
+
+    Returns False when there is nothing to tell (the attempt was deleted, or its exam has no vendor).
+    """
+    method_name = _BACKEND_CALL_FOR_STATUS.get(status)
+    if method_name is None:
+        raise ValueError(f"Vendors are not notified of {status!r}.")
+    attempt = ProctoredExamStudentAttempt.objects.select_related("proctored_exam").filter(id=attempt_id).first()
+    if attempt is None:
+        log.warning("Attempt %s is gone; its vendor is not told it moved to %s", attempt_id, status)
+        return False
+    exam = serialize_exam(attempt.proctored_exam)
+    backend = get_backend_provider(exam)
+    if backend is None:
+        return False
+    getattr(backend, method_name)(exam["external_id"], attempt.external_id)
+    return True
+
+
+@shared_task(name="edx_proctoring.tasks.send_status_email", bind=True, **NOTIFICATION_RETRY_OPTIONS)
+def send_status_email(self, *, attempt_id: int, status: str | None = None) -> bool:
+    """Send the learner the email of the attempt's status change (`status`, or its current status).
+
+    Retried with backoff while the mail server fails. Returns whether an email was due and sent.
+    """
+    from edx_proctoring import notifications  # noqa: PLC0415 - keeps the task module light to import
+
+    attempt = ProctoredExamStudentAttempt.objects.select_related("proctored_exam", "user").filter(id=attempt_id).first()
+    if attempt is None:
+        log.warning("Attempt %s is gone; no status email is sent", attempt_id)
+        return False
+    if status is not None:
+        # The email describes the change that queued it, even if the attempt has moved on since.
+        attempt.status = status
+    return notifications.send_attempt_status_email(attempt=attempt, course_id=attempt.proctored_exam.course_id)
