@@ -7,7 +7,7 @@ DB ?= sqlite
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test quality format requirements clean bench
+.PHONY: help venv test js-test quality format requirements clean bench
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -35,7 +35,15 @@ DB_STAMP := $(if $(filter mysql postgres,$(DB)),$(VENV)/.installed-$(DB),$(STAMP
 venv: $(STAMP) ## create .venv with the test requirements and the package (editable)
 
 test: $(DB_STAMP) ## run the whole test suite (DB=sqlite by default; DB=mysql or DB=postgres)
+	@$(MAKE) --no-print-directory js-test
 	DB=$(DB) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+js-test: ## run the JavaScript unit tests with Node's built-in runner (skipped when node is missing)
+	@if command -v node >/dev/null 2>&1; then \
+		node --test --test-reporter=dot edx_proctoring/static/proctoring/js/tests/ && echo "js-test: JavaScript tests passed"; \
+	else \
+		echo "js-test: node is not installed; JavaScript tests skipped (install Node.js 20+ to run them)"; \
+	fi
 
 quality: $(STAMP) ## lint and format check with ruff
 	$(BIN)/ruff check .
