@@ -129,6 +129,13 @@ class BackendProviderCannotRetireUser(ProctoredBaseException):
     default_message = "The proctoring provider could not retire the user."
 
 
+class BackendProviderNotificationFailed(ProctoredBaseException):
+    """The vendor could not be told about a status change (unreachable, slow or failing); nothing was changed."""
+
+    http_status = 502
+    default_message = "The proctoring provider is temporarily unavailable; nothing was changed. Try again shortly."
+
+
 class BackendProviderCannotRemoveAttempt(ProctoredBaseException):
     http_status = 502
     default_message = (

@@ -14,6 +14,7 @@ from django.db import transaction
 from edx_proctoring import config, notifications
 from edx_proctoring.attempts.context import TransitionContext
 from edx_proctoring.events import emit_event
+from edx_proctoring.exceptions import BackendProviderNotificationFailed, ProctoredBaseException
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.runtime import get_runtime_service
 from edx_proctoring.signals import exam_attempt_status_signal
@@ -54,7 +55,15 @@ def _notify_backend(context: TransitionContext, *, status: str, method_name: str
 
         _queue_after_commit(notify_backend_of_status, attempt_id=context.attempt.id, status=status)
         return
-    getattr(context.backend, method_name)(context.exam["external_id"], context.attempt.external_id)
+    try:
+        getattr(context.backend, method_name)(context.exam["external_id"], context.attempt.external_id)
+    except ProctoredBaseException:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any vendor failure (timeout, HTTP error) undoes the whole change
+        log.warning(
+            "Vendor %s failed on %s for attempt %s: %s", context.exam["backend"], method_name, context.attempt.id, exc
+        )
+        raise BackendProviderNotificationFailed() from exc
 
 
 def notify_backend_of_first_start(context: TransitionContext) -> None:

@@ -13,7 +13,11 @@ from edx_proctoring.attempts.lifecycle import (
     resolve_target_status,
     update_attempt_status,
 )
-from edx_proctoring.exceptions import ProctoredExamIllegalStatusTransition, StudentExamAttemptDoesNotExistsException
+from edx_proctoring.exceptions import (
+    BackendProviderNotificationFailed,
+    ProctoredExamIllegalStatusTransition,
+    StudentExamAttemptDoesNotExistsException,
+)
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.tests.factories import (
@@ -201,8 +205,10 @@ def test_given_vendor_failure_when_submitted_then_the_whole_change_is_rolled_bac
 
     test_backend.stop_exam_attempt = _vendor_down
     attempt = AttemptFactory(status=Status.ready_to_submit, started_at=now())
-    with pytest.raises(ConnectionError):
+    with pytest.raises(BackendProviderNotificationFailed) as raised:
         update_attempt_status(attempt.id, Status.submitted)
+    assert raised.value.http_status == 502
+    assert isinstance(raised.value.__cause__, ConnectionError)
     attempt = _reload(attempt)
     assert (attempt.status, attempt.completed_at) == (Status.ready_to_submit, None)
     assert mail.outbox == []

@@ -7,6 +7,7 @@ import requests
 from edx_proctoring.api import create_exam, create_exam_attempt, get_exam_attempt_by_id, update_attempt_status
 from edx_proctoring.exceptions import (
     BackendProviderCannotRegisterAttempt,
+    BackendProviderNotificationFailed,
     BackendProviderSentNoAttemptID,
     ProctoredBaseException,
 )
@@ -112,8 +113,10 @@ def test_vendor_timeout_on_start_rolls_the_start_back(vendor, learner):
     exam_id = _exam()
     attempt_id = create_exam_attempt(exam_id, learner.id, taking_as_proctored=True)
     vendor.set_fault("slow", scope="attempt")
-    with pytest.raises(requests.Timeout):
+    with pytest.raises(BackendProviderNotificationFailed) as raised:
         update_attempt_status(attempt_id, "started")
+    assert raised.value.http_status == 502
+    assert isinstance(raised.value.__cause__, requests.Timeout)
     assert get_exam_attempt_by_id(attempt_id)["status"] == "created"
     vendor.clear_faults()
     update_attempt_status(attempt_id, "started")
