@@ -1,6 +1,9 @@
 """Settings edx-platform's plugin system applies to the LMS and Studio."""
 
+# The browser scripts of the `proctoring` pipeline group, in load order: the shared helpers first, then
+# models and collections, the learner action handlers, the views, and the boot script.
 PROCTORING_PIPELINE_JS = [
+    "proctoring/js/proctoring_utils.js",
     "proctoring/js/models/proctored_exam_allowance_model.js",
     "proctoring/js/models/proctored_exam_bulk_allowance_model.js",
     "proctoring/js/models/proctored_exam_attempt_model.js",
@@ -10,7 +13,8 @@ PROCTORING_PIPELINE_JS = [
     "proctoring/js/collections/proctored_exam_attempt_grouped_collection.js",
     "proctoring/js/collections/proctored_exam_collection.js",
     "proctoring/js/collections/proctored_exam_onboarding_collection.js",
-    "proctoring/js/views/Backbone.ModalDialog.js",
+    "proctoring/js/exam_action_handler.js",
+    "proctoring/js/views/modal_dialog.js",
     "proctoring/js/views/proctored_exam_add_bulk_allowance_view.js",
     "proctoring/js/views/proctored_exam_edit_allowance_view.js",
     "proctoring/js/views/proctored_exam_allowance_view.js",
@@ -19,8 +23,6 @@ PROCTORING_PIPELINE_JS = [
     "proctoring/js/views/proctored_exam_view.js",
     "proctoring/js/views/proctored_exam_info.js",
     "proctoring/js/views/proctored_exam_dashboard_view.js",
-    "proctoring/js/views/dropdown.js",
-    "proctoring/js/exam_action_handler.js",
     "proctoring/js/proctored_app.js",
 ]
 

@@ -1,0 +1,33 @@
+/*
+ * Staff actions on a learner's attempts (`edx.instructor_dashboard.proctoring.ProctoredExamAttemptModel`):
+ * reset (DELETE …/exam_id/<exam>/user_id/<user>/reset_attempts) and "ready to resume"
+ * (PUT …/attempt/<id> {action: 'mark_ready_to_resume', user_id}).
+ */
+(function (root) {
+    'use strict';
+
+    const utils = root.edx.proctoring.utils;
+    root.edx.instructor_dashboard = root.edx.instructor_dashboard || {};
+    const ns = root.edx.instructor_dashboard.proctoring = root.edx.instructor_dashboard.proctoring || {};
+
+    const BASE = '/api/edx_proctoring/v1/proctored_exam';
+
+    class ProctoredExamAttemptModel extends utils.Model {
+        constructor(attributes, options) {
+            super(attributes, options);
+            this.url = () => `${BASE}/attempt/${encodeURIComponent(this.get('id'))}`;
+        }
+
+        resetAttempts() {
+            const examId = encodeURIComponent(this.get('exam_id'));
+            const userId = encodeURIComponent(this.get('user_id'));
+            return utils.request('DELETE', `${BASE}/exam_id/${examId}/user_id/${userId}/reset_attempts`);
+        }
+
+        markReadyToResume() {
+            return utils.request('PUT', this.resolveUrl(), {action: 'mark_ready_to_resume', user_id: this.get('user_id')});
+        }
+    }
+
+    ns.ProctoredExamAttemptModel = ProctoredExamAttemptModel;
+}(typeof window !== 'undefined' ? window : globalThis));
