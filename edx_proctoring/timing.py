@@ -69,26 +69,31 @@ def is_exam_passed_due(exam, user=None) -> bool:
     return not due and is_timed and has_end_date_passed(exam["course_id"])
 
 
-def calculate_allowed_mins(exam, user_id) -> int:
-    """Minutes a learner gets for the exam if they start now.
+def allowed_minutes_for(*, exam: dict, user_id, resume_seconds: int | None, extra_minutes: int | None) -> int:
+    """The allowed-time rule, from values already read.
 
-    A resumed attempt gets its saved remaining time (allowances were already in it); otherwise the
-    limit plus any extra-time allowance. Either way the exam ends by the due date.
+    A resumed attempt gets its saved remaining time (allowances were already in it); otherwise the limit
+    plus any extra-time allowance. Either way the exam ends by the learner's due date.
     """
     due = get_exam_due_date(exam, user_id)
     allowed = exam["time_limit_mins"]
-    current = ProctoredExamStudentAttempt.objects.get_current_exam_attempt(exam["id"], user_id)
-    if current is not None and current.time_remaining_seconds:
-        allowed = int(current.time_remaining_seconds / 60)
-    else:
-        extra = ProctoredExamStudentAllowance.get_additional_time_granted(exam["id"], user_id)
-        if extra:
-            allowed += extra
+    if resume_seconds:
+        allowed = int(resume_seconds / 60)
+    elif extra_minutes:
+        allowed += extra_minutes
     if due:
         current_time = now()
         if current_time + timedelta(minutes=allowed) > due:
             allowed = max(int((due - current_time).total_seconds() / 60), 0)
     return allowed
+
+
+def calculate_allowed_mins(exam, user_id) -> int:
+    """Minutes a learner gets for the exam if they start now (see `allowed_minutes_for`)."""
+    current = ProctoredExamStudentAttempt.objects.get_current_exam_attempt(exam["id"], user_id)
+    resume_seconds = current.time_remaining_seconds if current is not None else None
+    extra = None if resume_seconds else ProctoredExamStudentAllowance.get_additional_time_granted(exam["id"], user_id)
+    return allowed_minutes_for(exam=exam, user_id=user_id, resume_seconds=resume_seconds, extra_minutes=extra)
 
 
 def attempt_deadline(attempt) -> datetime | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -28,12 +30,28 @@ def low_time_thresholds(*, allowed_minutes: int) -> tuple[int, int]:
 
 
 def get_exam_attempt_data(exam_id, attempt_id, is_learning_mfe=False):
-    """The timer payload of an attempt. It also carries the absolute `deadline` and `server_now` (ISO-8601)
-    so a client can count down against the server's clock instead of its own."""
+    """The timer payload of an attempt (see `build_timer_payload`)."""
     exam = get_exam_by_id(exam_id)
     attempt = get_exam_attempt_by_id(attempt_id)
     if attempt is None:
         raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
+    return build_timer_payload(
+        exam=exam,
+        attempt=attempt,
+        is_learning_mfe=is_learning_mfe,
+        fallback_total_minutes=lambda: calculate_allowed_mins(exam, attempt["user"]["id"]),
+    )
+
+
+def build_timer_payload(
+    *, exam: dict, attempt: dict, is_learning_mfe: bool, fallback_total_minutes: Callable[[], int]
+) -> dict:
+    """The timer payload, with the absolute `deadline` and `server_now` (ISO-8601) added to the historic keys
+    so a client can count down against the server's clock instead of its own.
+
+    `fallback_total_minutes` gives the allowed time when the attempt has none fixed yet (or is about to be
+    resumed); callers that already read the learner's allowance pass a cheaper one.
+    """
     provider = get_backend_provider(exam)
     time_remaining_seconds = get_time_remaining_for_attempt(attempt)
     allowed_minutes = attempt["allowed_time_limit_mins"] or 0
@@ -41,7 +59,7 @@ def get_exam_attempt_data(exam_id, attempt_id, is_learning_mfe=False):
     if allowed_minutes and not ready_to_resume:
         total_time = humanized_time(allowed_minutes)
     else:
-        total_time = humanized_time(calculate_allowed_mins(exam, attempt["user"]["id"]))
+        total_time = humanized_time(fallback_total_minutes())
     low_threshold, critically_low_threshold = low_time_thresholds(allowed_minutes=allowed_minutes)
     remaining_text = humanized_time(int(round(time_remaining_seconds / 60.0)))
     deadline = attempt_deadline(attempt)

@@ -1,36 +1,23 @@
 """The learner hot path: the timer payload, the active attempt and the Learning-MFE exam view.
 
 The domain's `get_exam_attempt_data(exam_id, attempt_id)` reads the exam, the attempt and the learner's
-allowances in separate queries. Here each answer comes from one query (the attempt with its exam and user
-joined), and the payload is built from the rows already read, with the domain's timing functions. The
-keys and values are those of `edx_proctoring.attempts.payload.get_exam_attempt_data` (a test keeps the
-two in step). When an attempt turns out to have timed out, the domain's lazy timeout runs (and writes).
+allowances in separate queries. Here each answer comes from one query (the attempt with its exam, user and
+extra-time allowance joined), and the payload is built by the domain's own `build_timer_payload` and
+`timing.allowed_minutes_for` from the rows already read. When an attempt turns out to have timed out, the
+domain's lazy timeout runs (and writes).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from edx_proctoring.attempts.payload import low_time_thresholds
-from edx_proctoring.attempts.selectors import _check_for_attempt_timeout, is_attempt_ready_to_resume
+from edx_proctoring.attempts.payload import build_timer_payload
+from edx_proctoring.attempts.selectors import _check_for_attempt_timeout
 from edx_proctoring.attempts.serialization import serialize_attempt
-from edx_proctoring.backends import get_backend_provider
-from edx_proctoring.exams import get_exam_type, get_exam_url, serialize_exam
+from edx_proctoring.exams import serialize_exam
 from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.timing import (
-    attempt_deadline,
-    calculate_allowed_mins,
-    get_exam_due_date,
-    get_time_remaining_for_attempt,
-    has_attempt_timed_out,
-    humanized_time,
-    now,
-)
+from edx_proctoring.timing import allowed_minutes_for, calculate_allowed_mins, has_attempt_timed_out
 
 ACTIVE_STATUSES = (Status.started, Status.ready_to_submit)
 _EXTRA_TIME_KEY = ProctoredExamStudentAllowance.ADDITIONAL_TIME_GRANTED[0]
@@ -77,77 +64,31 @@ def _parse_minutes(value) -> int | None:
     return int(value) if value is not None and str(value).isdecimal() else None
 
 
-def allowed_minutes(*, exam: dict, current_attempt: dict | None, extra_minutes: int | None, user_id: int) -> int:
-    """`timing.calculate_allowed_mins` from values already read (the due date still comes from edx-when)."""
-    allowed = exam["time_limit_mins"]
-    if current_attempt is not None and current_attempt.get("time_remaining_seconds"):
-        allowed = int(current_attempt["time_remaining_seconds"] / 60)
-    elif extra_minutes:
-        allowed += extra_minutes
-    due = get_exam_due_date(exam, user_id)
-    if due:
-        current_time = now()
-        if current_time + timedelta(minutes=allowed) > due:
-            allowed = max(int((due - current_time).total_seconds() / 60), 0)
-    return allowed
-
-
 def timer_payload(
     *, exam: dict, attempt: dict, is_learning_mfe: bool = False, extra_minutes=None, is_current: bool = True
 ) -> dict:
-    """The timer payload of §6.5, plus the absolute `deadline` and the server's `server_now` (ISO-8601)."""
-    provider = get_backend_provider(exam)
-    time_remaining_seconds = get_time_remaining_for_attempt(attempt)
-    allowed = attempt["allowed_time_limit_mins"] or 0
-    ready_to_resume = is_attempt_ready_to_resume(attempt)
-    if allowed and not ready_to_resume:
-        total_time = humanized_time(allowed)
-    elif is_current:
-        total_time = humanized_time(
-            allowed_minutes(
+    """The domain's timer payload; for the learner's current attempt the allowed time comes from the
+    extra-time allowance read in the same query instead of two more."""
+    user_id = attempt["user"]["id"]
+    if is_current:
+
+        def fallback_total_minutes() -> int:
+            resume_seconds = attempt.get("time_remaining_seconds")
+            return allowed_minutes_for(
                 exam=exam,
-                current_attempt=attempt,
-                extra_minutes=_parse_minutes(extra_minutes),
-                user_id=attempt["user"]["id"],
+                user_id=user_id,
+                resume_seconds=resume_seconds,
+                extra_minutes=None if resume_seconds else _parse_minutes(extra_minutes),
             )
-        )
+
     else:
-        total_time = humanized_time(calculate_allowed_mins(exam, attempt["user"]["id"]))
-    low_threshold, critically_low_threshold = low_time_thresholds(allowed_minutes=allowed)
-    deadline = attempt_deadline(attempt)
-    data = {
-        "in_timed_exam": True,
-        "taking_as_proctored": attempt["taking_as_proctored"],
-        "exam_type": get_exam_type(exam, provider)["humanized_type"],
-        "exam_display_name": exam["exam_name"],
-        "exam_url_path": get_exam_url(exam["course_id"], exam["content_id"], is_learning_mfe),
-        "time_remaining_seconds": time_remaining_seconds,
-        "total_time": total_time,
-        "low_threshold_sec": low_threshold,
-        "critically_low_threshold_sec": critically_low_threshold,
-        "course_id": exam["course_id"],
-        "attempt_id": attempt["id"],
-        "external_id": attempt["external_id"],
-        "accessibility_time_string": _("you have {remaining_time} remaining").format(
-            remaining_time=humanized_time(int(round(time_remaining_seconds / 60.0)))
-        ),
-        "attempt_status": attempt["status"],
-        "exam_started_poll_url": reverse("edx_proctoring:proctored_exam.attempt", args=[attempt["id"]]),
-        "attempt_ready_to_resume": ready_to_resume,
-        "use_legacy_attempt_api": True,
-        "deadline": deadline.isoformat() if deadline else None,
-        "server_now": now().isoformat(),
-    }
-    if provider is None:
-        data["desktop_application_js_url"] = ""
-        return data
-    data["desktop_application_js_url"] = provider.get_javascript()
-    data["ping_interval"] = provider.ping_interval
-    data["attempt_code"] = attempt["attempt_code"]
-    if attempt["status"] in (Status.created, Status.download_software_clicked):
-        provider_attempt = provider.get_attempt(attempt) or {}
-        data["software_download_url"] = provider_attempt.get("download_url") or provider.get_software_download_url()
-    return data
+
+        def fallback_total_minutes() -> int:
+            return calculate_allowed_mins(exam, user_id)
+
+    return build_timer_payload(
+        exam=exam, attempt=attempt, is_learning_mfe=is_learning_mfe, fallback_total_minutes=fallback_total_minutes
+    )
 
 
 def active_timer_payload(user_id: int, *, is_learning_mfe: bool = False) -> dict | None:

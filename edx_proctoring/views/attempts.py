@@ -41,7 +41,12 @@ from edx_proctoring.http.permissions import (
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.selectors import staff_lists, timer
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.timing import get_time_remaining_for_attempt, humanized_time, is_exam_passed_due
+from edx_proctoring.timing import (
+    allowed_minutes_for,
+    get_time_remaining_for_attempt,
+    humanized_time,
+    is_exam_passed_due,
+)
 
 log = logging.getLogger(__name__)
 
@@ -302,9 +307,7 @@ class ProctoredExamAttemptView(ProctoredAPIView):
     def _attempt_of(exam, view, user, is_learning_mfe):
         if view.current is None:
             exam["total_time"] = humanized_time(
-                timer.allowed_minutes(
-                    exam=exam, current_attempt=None, extra_minutes=view.extra_minutes, user_id=user.id
-                )
+                allowed_minutes_for(exam=exam, user_id=user.id, resume_seconds=None, extra_minutes=view.extra_minutes)
             )
             if exam["is_proctored"] and not exam["is_practice_exam"]:
                 from edx_proctoring.prerequisites import check_prerequisites  # noqa: PLC0415
