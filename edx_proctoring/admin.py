@@ -248,13 +248,26 @@ class ProctoredExamSoftwareSecureReviewAdmin(_RefusableChangeMixin, admin.ModelA
 
     def save_model(self, request, obj, form, change):
         # The lazy import keeps the admin importable while the review module's dependencies load.
+        from edx_proctoring.audit import audit_context, record_audit  # noqa: PLC0415
         from edx_proctoring.reviews import apply_review_outcome  # noqa: PLC0415
 
         obj.reviewed_by = request.user
         try:
-            with transaction.atomic():
+            with audit_context(actor=request.user, reason="admin review"), transaction.atomic():
                 super().save_model(request, obj, form, change)
                 target = apply_review_outcome(review=obj)
+                attempt_id = (
+                    ProctoredExamStudentAttempt.objects.filter(attempt_code=obj.attempt_code)
+                    .values_list("id", flat=True)
+                    .first()
+                )
+                record_audit(
+                    "admin.review",
+                    attempt_id=attempt_id,
+                    exam_id=obj.exam_id,
+                    target_user_id=obj.student_id,
+                    details={"review_status": obj.review_status, "attempt_status": target},
+                )
         except ProctoredBaseException as exc:
             _refuse(self, request, _("The review was not saved: %(error)s") % {"error": exc})
             return
@@ -400,8 +413,13 @@ class ProctoredExamStudentAttemptAdmin(_RefusableChangeMixin, SimpleHistoryAdmin
         current = ProctoredExamStudentAttempt.objects.filter(id=obj.id).values_list("status", flat=True).first()
         if new_status == current:
             return
+        from edx_proctoring.audit import audited_attempt_action  # noqa: PLC0415
+
         try:
-            with transaction.atomic():
+            with audited_attempt_action(
+                "admin.status_change", attempt_id=obj.id, actor=request.user, reason=f"admin: status -> {new_status}"
+            ) as details:
+                details["requested_status"] = new_status
                 update_attempt_status(obj.id, new_status, update_attributable_to=request.user)
         except ProctoredBaseException as exc:
             _refuse(self, request, _("The status was not changed: %(error)s") % {"error": exc})

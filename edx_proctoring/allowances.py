@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 
+from edx_proctoring.audit import record_audit
 from edx_proctoring.constants import TIME_MULTIPLIER
 from edx_proctoring.events import emit_event
 from edx_proctoring.exams import serialize_exam
@@ -24,7 +25,7 @@ from edx_proctoring.exceptions import (
     ProctoredExamNotFoundException,
     UserNotFoundException,
 )
-from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAllowance
+from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
 from edx_proctoring.serializers import ProctoredExamStudentAllowanceSerializer
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,10 @@ def add_allowance_for_user(exam_id, user_info, key, value):
         exam = _get_exam(exam_id=exam_id)
         if _is_user_pk(user_info):
             _check_user_exists(user_id=user_info)
+        previous = _previous_value(exam_id=exam.id, user_info=user_info, key=key)
         allowance, action = ProctoredExamStudentAllowance.add_allowance_for_user(exam.id, user_info, key, value)
         _emit_allowance_event(exam=exam, action=action, allowance=allowance)
+        _audit_allowance(action=action, allowance=allowance, exam=exam, previous_value=previous)
     log.info("Allowance %s %s for user %s on exam %s", key, action, allowance.user_id, exam.id)
 
 
@@ -121,7 +124,45 @@ def remove_allowance_for_user(exam_id, user_id, key):
             return
         allowance.delete()
         _emit_allowance_event(exam=allowance.proctored_exam, action="deleted", allowance=allowance)
+        _audit_allowance(
+            action="deleted", allowance=allowance, exam=allowance.proctored_exam, previous_value=allowance.value
+        )
     log.info("Allowance %s deleted for user %s on exam %s", key, user_id, exam_id)
+
+
+def _previous_value(*, exam_id: int, user_info: Any, key: Any) -> Any:
+    """The value the allowance had before a change (None when it is new or the learner is unknown)."""
+    users = get_user_model().objects
+    if _is_user_pk(user_info):
+        user_filter = {"user_id": user_info}
+    else:
+        user = users.filter(username=user_info).first() or users.filter(email=user_info).first()
+        if user is None:
+            return None
+        user_filter = {"user_id": user.id}
+    return (
+        ProctoredExamStudentAllowance.objects.filter(proctored_exam_id=exam_id, key=key, **user_filter)
+        .values_list("value", flat=True)
+        .first()
+    )
+
+
+def _audit_allowance(*, action: str, allowance, exam: ProctoredExam, previous_value: Any) -> None:
+    """Log who changed a learner's allowance (the actor of the surrounding audit context), tied to their
+    current attempt at the exam when they have one."""
+    attempt_id = (
+        ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=exam.id, user_id=allowance.user_id)
+        .order_by("-created", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    record_audit(
+        f"allowance.{action}",
+        attempt_id=attempt_id,
+        exam_id=exam.id,
+        target_user_id=allowance.user_id,
+        details={"key": allowance.key, "value": allowance.value, "previous_value": previous_value},
+    )
 
 
 def _stored_key(*, key: Any) -> Any:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from edx_proctoring.attempts.creation import mark_exam_attempt_as_ready
 from edx_proctoring.attempts.lifecycle import update_attempt_status
 from edx_proctoring.attempts.selectors import get_exam_attempt_by_code
+from edx_proctoring.audit import audited_attempt_action
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 
 
@@ -22,10 +23,13 @@ def start_exam_callback(request, attempt_code):
     attempt = get_exam_attempt_by_code(attempt_code) if len(attempt_code) <= 255 else None
     if attempt is None:
         return HttpResponse(content=_("You have entered an exam code that is not valid."), status=404)
-    if attempt["status"] in (Status.created, Status.download_software_clicked):
-        mark_exam_attempt_as_ready(attempt["id"])
-    elif attempt["status"] in (Status.started, Status.ready_to_submit):
-        update_attempt_status(attempt["id"], Status.submitted)
+    with audited_attempt_action(
+        "vendor_callback.launch", attempt_id=attempt["id"], actor=request.user, reason="vendor callback: launch"
+    ):
+        if attempt["status"] in (Status.created, Status.download_software_clicked):
+            mark_exam_attempt_as_ready(attempt["id"])
+        elif attempt["status"] in (Status.started, Status.ready_to_submit):
+            update_attempt_status(attempt["id"], Status.submitted)
     exam = attempt["proctored_exam"]
     try:
         url = reverse("jump_to", args=[exam["course_id"], exam["content_id"]])

@@ -40,6 +40,7 @@ from rest_framework.response import Response
 from edx_proctoring import config
 from edx_proctoring.attempts.lifecycle import update_attempt_status
 from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.audit import audit_context, current_audit
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.crypto import encrypt_and_encode
 from edx_proctoring.events import emit_event
@@ -132,12 +133,14 @@ def _apply_review_outcome_locked(*, review: ProctoredExamSoftwareSecureReview) -
         review=review, attempt=attempt, attempt_obj=attempt_obj, is_archived=bool(is_archived), backend=backend
     )
     if target is not None:
-        update_attempt_status(
-            attempt["id"],
-            target,
-            raise_if_not_found=False,
-            update_attributable_to=review.reviewed_by or None,
-        )
+        # "review callback: Clean", "admin review: Suspicious", ...: who asked, and the verdict.
+        with audit_context(reason=f"{current_audit().reason or 'review'}: {review.review_status}"):
+            update_attempt_status(
+                attempt["id"],
+                target,
+                raise_if_not_found=False,
+                update_attributable_to=review.reviewed_by or None,
+            )
     # Built from the attempt as it was before the update, as the original does.
     emit_event(
         attempt["proctored_exam"],

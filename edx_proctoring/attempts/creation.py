@@ -13,6 +13,7 @@ from edx_proctoring.attempts.lifecycle import transition_attempt, update_attempt
 from edx_proctoring.attempts.removal import remove_exam_attempt
 from edx_proctoring.attempts.selectors import is_attempt_in_resume_process
 from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.audit import audited_attempt_action, current_audit
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.events import emit_event
 from edx_proctoring.exams import get_exam_by_id
@@ -196,12 +197,20 @@ def _set_resume_flags(attempt_id, *, allowed, flags):
 
 
 def mark_exam_attempt_as_ready_to_resume(attempt_id):
-    """Staff let an attempt that ended in error continue in a new attempt with its remaining time."""
-    return _set_resume_flags(
-        attempt_id,
-        allowed=lambda attempt: attempt.is_resumable,
-        flags={"ready_to_resume": True, "is_resumable": False},
-    )
+    """Staff let an attempt that ended in error continue in a new attempt with its remaining time.
+
+    Recorded in the attempt's history and the audit log with the actor of the surrounding `audit_context`.
+    """
+    with audited_attempt_action(
+        "staff.mark_ready_to_resume",
+        attempt_id=as_id(attempt_id),
+        reason=current_audit().reason or "staff: mark_ready_to_resume",
+    ):
+        return _set_resume_flags(
+            attempt_id,
+            allowed=lambda attempt: attempt.is_resumable,
+            flags={"ready_to_resume": True, "is_resumable": False},
+        )
 
 
 def mark_exam_attempt_as_resumed(attempt_id):

@@ -17,6 +17,7 @@ from django.db import transaction
 from edx_proctoring import config
 from edx_proctoring.attempts import effects
 from edx_proctoring.attempts.context import TransitionContext
+from edx_proctoring.audit import audit_context
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exams import serialize_exam
 from edx_proctoring.exceptions import ProctoredExamIllegalStatusTransition, StudentExamAttemptDoesNotExistsException
@@ -137,9 +138,16 @@ def transition_attempt(
     timeout_timestamp: datetime | None = None,
     update_attributable_to=None,
     guard: Callable[[ProctoredExamStudentAttempt], None] | None = None,
+    actor=None,
+    reason: str | None = None,
 ) -> int | None:
-    """Apply one status change under a row lock. `guard` may refuse it (by raising) after the lock is held."""
-    with transaction.atomic():
+    """Apply one status change under a row lock. `guard` may refuse it (by raising) after the lock is held.
+
+    `actor` and `reason` (see `edx_proctoring.audit`) are recorded on the attempt's history row; when not
+    given, those of the surrounding `audit_context` are used.
+    """
+    audit = audit_context(reason=reason) if actor is None else audit_context(actor=actor, reason=reason)
+    with audit, transaction.atomic():
         attempt = (
             ProctoredExamStudentAttempt.objects.select_for_update()
             .select_related("proctored_exam", "user")

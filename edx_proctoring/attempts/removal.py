@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.audit import audit_context, current_audit, real_user, record_audit
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.events import emit_event
 from edx_proctoring.exams import serialize_exam
@@ -76,7 +77,20 @@ def remove_exam_attempt(attempt_id, requesting_user, require_backend_removal=Tru
     exam = attempt.proctored_exam
     course_id, content_id, removed_status = exam.course_id, exam.content_id, attempt.status
     attempt_data = serialize_attempt(attempt)
-    with transaction.atomic():
+    actor = real_user(requesting_user)
+    if actor is not None:
+        attempt._history_user = actor  # the '-' history row names who removed the attempt
+    with (
+        audit_context(reason=current_audit().reason or "attempt removed", **({"actor": actor} if actor else {})),
+        transaction.atomic(),
+    ):
+        record_audit(
+            "attempt.removed",
+            attempt_id=attempt.id,
+            exam_id=exam.id,
+            target_user_id=user_id,
+            details={"status_before": removed_status, "attempt_code": attempt.attempt_code, "course_id": course_id},
+        )
         attempt.delete_exam_attempt()
         instructor_service = get_runtime_service("instructor")
         if instructor_service is not None:

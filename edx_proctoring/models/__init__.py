@@ -8,6 +8,7 @@ from edx_proctoring.models.allowances import (
 )
 from edx_proctoring.models.attempts import ProctoredExamStudentAttempt, ProctoredExamStudentAttemptManager
 from edx_proctoring.models.audit import archive_model
+from edx_proctoring.models.audit_log import AuditEntryIsAppendOnly, ProctoringAuditEntry
 from edx_proctoring.models.exams import ProctoredExam, ProctoredExamReviewPolicy, ProctoredExamReviewPolicyHistory
 from edx_proctoring.models.reviews import (
     ProctoredExamSoftwareSecureComment,
@@ -16,6 +17,7 @@ from edx_proctoring.models.reviews import (
 )
 
 __all__ = [
+    "AuditEntryIsAppendOnly",
     "ProctoredExam",
     "ProctoredExamReviewPolicy",
     "ProctoredExamReviewPolicyHistory",
@@ -27,6 +29,7 @@ __all__ = [
     "ProctoredExamStudentAllowanceManager",
     "ProctoredExamStudentAttempt",
     "ProctoredExamStudentAttemptManager",
+    "ProctoringAuditEntry",
     "QuerySetWithUpdateOverride",
     "archive_model",
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 
+from edx_proctoring.audit import audit_context
 from edx_proctoring.exceptions import AllowanceValueNotAllowedException
 from edx_proctoring.http import inputs
 from edx_proctoring.http.base import ProctoredAPIView
@@ -46,7 +47,8 @@ class ExamAllowanceView(ProctoredAPIView):
         user_info = _user_info(data)
         key = inputs.string(data, "key", required=True)
         value = inputs.string(data, "value", required=True)
-        _allowances().add_allowance_for_user(exam_id, user_info, key, value)
+        with audit_context(actor=request.user, reason="staff: allowance"):
+            _allowances().add_allowance_for_user(exam_id, user_info, key, value)
         return Response()
 
     @method_decorator(require_course_or_global_staff)
@@ -55,7 +57,8 @@ class ExamAllowanceView(ProctoredAPIView):
         exam_id = inputs.integer(data, "exam_id", required=True, minimum=1)
         user_id = inputs.integer(data, "user_id", required=True, minimum=1)
         key = inputs.string(data, "key", required=True)
-        _allowances().remove_allowance_for_user(exam_id, user_id, key)
+        with audit_context(actor=request.user, reason="staff: allowance"):
+            _allowances().remove_allowance_for_user(exam_id, user_id, key)
         return Response()
 
 
@@ -86,7 +89,10 @@ class ExamBulkAllowanceView(ProctoredAPIView):
                 extra={"field": "exam_ids"},
             )
         try:
-            pairs, successes, failures = _allowances().add_bulk_allowances(exam_ids, user_ids, allowance_type, value)
+            with audit_context(actor=request.user, reason="staff: bulk allowance"):
+                pairs, successes, failures = _allowances().add_bulk_allowances(
+                    exam_ids, user_ids, allowance_type, value
+                )
         except AllowanceValueNotAllowedException:
             return Response(
                 status=status.HTTP_400_BAD_REQUEST,

@@ -26,6 +26,7 @@ from edx_proctoring.attempts.lifecycle import update_attempt_status
 from edx_proctoring.attempts.removal import remove_exam_attempt
 from edx_proctoring.attempts.selectors import get_active_exams_for_user
 from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.audit import audit_context
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.constants import PING_FAILURE_PASSTHROUGH_TEMPLATE
 from edx_proctoring.exams import get_exam_by_id, get_exam_type
@@ -130,7 +131,8 @@ class StudentProctoredExamAttempt(ProctoredAPIView):
         if action == "decline":
             return update_attempt_status(attempt_id, Status.declined)
         if action == "mark_ready_to_resume":
-            return mark_exam_attempt_as_ready_to_resume(attempt_id)
+            with audit_context(actor=request.user, reason="staff: mark_ready_to_resume"):
+                return mark_exam_attempt_as_ready_to_resume(attempt_id)
         # action == "error": the browser reports the proctoring software failed.
         backend_name = attempt["proctored_exam"]["backend"]
         passthrough = bool(backend_name) and switch_is_active(PING_FAILURE_PASSTHROUGH_TEMPLATE.format(backend_name))
@@ -145,7 +147,8 @@ class StudentProctoredExamAttempt(ProctoredAPIView):
     def delete(self, request, attempt_id):
         if not ProctoredExamStudentAttempt.objects.filter(id=attempt_id).exists():
             raise _missing_attempt(attempt_id)
-        remove_exam_attempt(attempt_id, request.user)
+        with audit_context(actor=request.user, reason="staff: delete attempt"):
+            remove_exam_attempt(attempt_id, request.user)
         return Response()
 
 
@@ -340,6 +343,7 @@ class StudentProctoredExamResetAttempts(ProctoredAPIView):
                 status=status.HTTP_404_NOT_FOUND,
                 data=_("There are no attempts related to this user id and exam id"),
             )
-        for attempt_id in attempt_ids:
-            remove_exam_attempt(attempt_id, request.user)
+        with audit_context(actor=request.user, reason="staff: reset attempts"):
+            for attempt_id in attempt_ids:
+                remove_exam_attempt(attempt_id, request.user)
         return Response()

@@ -17,10 +17,12 @@ import edx_proctoring.rules  # noqa: F401 - registers edx_proctoring.can_review_
 from edx_proctoring.attempts.creation import mark_exam_attempt_as_ready
 from edx_proctoring.attempts.selectors import get_exam_attempt_by_external_id
 from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.audit import audited_attempt_action
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.backends.callback_signing import verify_callback_signature
 from edx_proctoring.http.base import ProctoredAPIView
 from edx_proctoring.http.errors import BadRequest, proctoring_error_response
+from edx_proctoring.models import ProctoredExamSoftwareSecureReview
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.utils import locate_attempt_by_attempt_code
 
@@ -56,10 +58,31 @@ class BaseReviewCallback:
                 status=status.HTTP_501_NOT_IMPLEMENTED,
                 data={"detail": "Review processing is not available in this installation."},
             )
-        result = make_review(attempt=attempt, data=data, backend=backend, request=self.request)
+        attempt_code = attempt["attempt_code"]
+        with audited_attempt_action(
+            "vendor_callback.review", attempt_id=attempt["id"], actor=self.request.user, reason="review callback"
+        ) as details:
+            review_before = _review_state(attempt_code)
+            result = make_review(attempt=attempt, data=data, backend=backend, request=self.request)
+            review_after = _review_state(attempt_code)
+            details.update(
+                backend=attempt["proctored_exam"].get("backend"),
+                review_status=(review_after or {}).get("review_status"),
+                review_changed=review_before != review_after,
+                archived=bool(attempt.get("is_archived")),
+                http_status=getattr(result, "status_code", 200),
+            )
         if isinstance(result, HttpResponseBase):
             return result
         return Response(data="OK")
+
+
+def _review_state(attempt_code) -> dict | None:
+    return (
+        ProctoredExamSoftwareSecureReview.objects.filter(attempt_code=attempt_code)
+        .values("review_status", "modified", "reviewed_by_id")
+        .first()
+    )
 
 
 class ExamReadyCallback(ProctoredAPIView):
@@ -75,8 +98,11 @@ class ExamReadyCallback(ProctoredAPIView):
             return Response(status=status.HTTP_404_NOT_FOUND, data=INVALID_CODE_MESSAGE)
         if not may_review(request.user, attempt):
             return Response(status=status.HTTP_403_FORBIDDEN)
-        if attempt["status"] in (Status.created, Status.download_software_clicked):
-            mark_exam_attempt_as_ready(attempt["id"])
+        with audited_attempt_action(
+            "vendor_callback.ready", attempt_id=attempt["id"], actor=request.user, reason="vendor callback: ready"
+        ):
+            if attempt["status"] in (Status.created, Status.download_software_clicked):
+                mark_exam_attempt_as_ready(attempt["id"])
         return Response(data="OK")
 
 

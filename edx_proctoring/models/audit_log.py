@@ -1,0 +1,62 @@
+"""The append-only audit log of staff and vendor actions (who, when, what).
+
+Attempt rows keep their own history (django-simple-history); this log adds what that history cannot hold:
+actions on other tables (allowances), vendor callbacks that changed nothing (replays), and the details of
+each request. Rows are never changed or deleted by the application.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEntryIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit entry."""
+
+
+class ProctoringAuditEntryQuerySet(models.QuerySet):
+    def delete(self):
+        raise AuditEntryIsAppendOnly("Audit entries cannot be deleted.")
+
+    delete.queryset_only = True
+
+    def update(self, **kwargs):
+        raise AuditEntryIsAppendOnly("Audit entries cannot be changed.")
+
+
+class ProctoringAuditEntry(models.Model):
+    """One staff or vendor action: who (`actor`, null for anonymous vendors and system jobs), when, what."""
+
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=100)
+    # Plain integers, not foreign keys: the entry outlives a deleted attempt, exam or learner.
+    attempt_id = models.IntegerField(null=True, blank=True)
+    exam_id = models.IntegerField(null=True, blank=True)
+    target_user_id = models.IntegerField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = ProctoringAuditEntryQuerySet.as_manager()
+
+    class Meta:
+        app_label = "edx_proctoring"
+        db_table = "proctoring_auditentry"
+        verbose_name = "proctoring audit entry"
+        verbose_name_plural = "proctoring audit entries"
+        ordering = ("id",)
+        indexes = [
+            models.Index(fields=["attempt_id"], name="proctoring_audit_attempt"),
+            models.Index(fields=["exam_id"], name="proctoring_audit_exam"),
+        ]
+
+    def __str__(self):
+        return f"{self.created:%Y-%m-%d %H:%M:%S} {self.action} by {self.actor_id or '-'} on attempt {self.attempt_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AuditEntryIsAppendOnly("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditEntryIsAppendOnly("Audit entries cannot be deleted.")
