@@ -37,6 +37,9 @@
                 .then(([render]) => {
                     this.renderTemplate = render;
                     return this.refresh();
+                }).catch(() => {
+                    this.el.textContent = utils.gettext('This panel could not be loaded. Reload the page to try again.');
+                    return this;
                 });
         }
 

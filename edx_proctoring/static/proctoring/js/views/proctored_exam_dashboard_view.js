@@ -23,6 +23,7 @@
             }
             this.dashboardUrl = `/api/edx_proctoring/v1/instructor/${this.courseId}`;
             this.templatePromise = utils.loadTemplate('dashboard');
+            this.templatePromise.catch(() => null); // handled when the panel is activated
             const accordion = root.document.querySelector('#proctoring-accordion');
             if (!accordion) {
                 this.ready = this.activate();
@@ -55,6 +56,9 @@
             this.rendered = true;
             return this.templatePromise.then((render) => {
                 this.el.innerHTML = render({dashboard_url: this.dashboardUrl});
+                return this;
+            }, () => {
+                this.rendered = false;
                 return this;
             });
         }

@@ -46,6 +46,7 @@
                 this.model.username = this.el.getAttribute('data-username') || this.model.username;
             }
             this.templatePromise = utils.loadTemplate('proctored-exam-info');
+            this.templatePromise.catch(() => null); // rendering reports it; never an unhandled rejection
             this.loaded = false;
             if (this.el) {
                 this.el.hidden = true;
@@ -76,7 +77,7 @@
                 this.el.innerHTML = render(context);
                 this.el.hidden = false;
                 return this;
-            });
+            }, () => this);
         }
     }
 

@@ -46,6 +46,9 @@
             this.ready = utils.loadTemplate('student-onboarding-status').then((render) => {
                 this.renderTemplate = render;
                 return this.refresh();
+            }).catch(() => {
+                this.el.textContent = utils.gettext('This panel could not be loaded. Reload the page to try again.');
+                return this;
             });
         }
 
