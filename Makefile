@@ -5,9 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= sqlite
 PYTEST_ARGS ?=
+CHROMIUM ?= /usr/bin/chromium
+PORT ?= 8000
+VENDOR_PORT ?= 11136
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test js-test quality format requirements clean bench
+.PHONY: help venv test js-test quality format requirements clean bench demo
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -30,13 +33,20 @@ $(VENV)/.installed-postgres: $(STAMP) requirements/postgres.txt
 	$(BIN)/python -m pip install --quiet -r requirements/postgres.txt
 	touch $@
 
+# Playwright for the browser tests, installed only where Chromium is (it drives that browser, never its own).
+$(VENV)/.installed-browser: $(STAMP) requirements/browser.txt
+	$(BIN)/python -m pip install --quiet -r requirements/browser.txt
+	touch $@
+
 DB_STAMP := $(if $(filter mysql postgres,$(DB)),$(VENV)/.installed-$(DB),$(STAMP))
 
 venv: $(STAMP) ## create .venv with the test requirements and the package (editable)
 
 test: $(DB_STAMP) ## run the whole test suite (DB=sqlite by default; DB=mysql or DB=postgres)
 	@$(MAKE) --no-print-directory js-test
-	DB=$(DB) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -x "$(CHROMIUM)" ]; then $(MAKE) --no-print-directory $(VENV)/.installed-browser; \
+	else echo "browser tests skipped: chromium not found ($(CHROMIUM)); apt-get install chromium to run them"; fi
+	DB=$(DB) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 js-test: ## run the JavaScript unit tests with Node's built-in runner (skipped when node is missing)
 	@if command -v node >/dev/null 2>&1; then \
@@ -53,6 +63,9 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+demo: $(STAMP) ## run the demo LMS and the mock vendor on 127.0.0.1 (PORT=8000, VENDOR_PORT=11136); Ctrl-C stops
+	$(BIN)/python demo/run.py --port $(PORT) --vendor-port $(VENDOR_PORT)
+
 bench: $(STAMP) ## time the timer poll and the grouped attempts list at 1k/10k/100k attempts (SQLite)
 	$(BIN)/python bench/run.py
 
@@ -62,6 +75,7 @@ requirements: $(BIN)/python ## re-pin requirements/*.txt from the .in files
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o test.txt test.in
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o mysql.txt mysql.in
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o postgres.txt postgres.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o browser.txt browser.in
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info
