@@ -184,6 +184,8 @@ def proctored_exam_context(
             "ping_interval": getattr(provider, "ping_interval", None),
             "can_view_content_past_due": config.content_viewable_past_due(),
             "exam_code": attempt["attempt_code"] if attempt else None,
+            # Lets the page hand the attempt to the vendor's browser worker before starting or ending it.
+            "attempt_external_id": attempt["external_id"] if attempt else None,
         }
     )
     if attempt and attempt["status"] in (Status.created, Status.download_software_clicked):

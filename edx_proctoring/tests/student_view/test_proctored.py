@@ -459,3 +459,21 @@ def test_given_ready_to_resume_past_due_when_rendered_then_expired_not_a_resume_
     _attempt(learner, exam, Status.error, ready_to_resume=True, time_remaining_seconds=600)
 
     assert render_view(learner, exam).page == "proctored_exam/expired.html"
+
+
+def test_ready_pages_carry_what_the_vendor_worker_hand_off_needs(host_services):
+    """The start and end buttons pass the attempt to the vendor's browser worker; the page says where it is."""
+    from edx_proctoring.api import get_student_view
+    from edx_proctoring.tests.factories import AttemptFactory
+
+    attempt = AttemptFactory(status="ready_to_start", external_id="vendor-attempt-9")
+    exam = attempt.proctored_exam
+    html = get_student_view(
+        attempt.user_id,
+        exam.course_id,
+        exam.content_id,
+        {"display_name": exam.exam_name, "default_time_limit_mins": 60, "is_proctored": True, "credit_state": {}},
+    )
+    assert 'data-page="proctored_exam/ready_to_start"' in html
+    assert 'data-external-id="vendor-attempt-9"' in html
+    assert 'data-ping-interval="60"' in html
