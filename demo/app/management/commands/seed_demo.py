@@ -27,17 +27,13 @@ def _content_id(block):
     return f"block-v1:DemoX+Proctoring101+2025+type@sequential+block@{block}"
 
 
+# In creation order: the newest proctored practice exam of a course decides whether the course uses
+# onboarding (edx_proctoring.onboarding), so the practice exam (`mock` backend, no onboarding) is created
+# before the onboarding exam (mock vendor). `position` is the order of the course outline.
 SECTIONS = [
     {
-        "block": "onboarding",
-        "display_name": "Onboarding: check your proctoring setup",
-        "kind": models.Section.ONBOARDING,
-        "time_limit_mins": 15,
-        "backend": "mock_vendor",
-        "question": "Onboarding check: type your full name as it appears on your ID.",
-    },
-    {
         "block": "practice",
+        "position": 2,
         "display_name": "Practice proctored exam",
         "kind": models.Section.PRACTICE,
         "time_limit_mins": 10,
@@ -45,7 +41,17 @@ SECTIONS = [
         "question": "Practice question: what is 6 times 7?",
     },
     {
+        "block": "onboarding",
+        "position": 1,
+        "display_name": "Onboarding: check your proctoring setup",
+        "kind": models.Section.ONBOARDING,
+        "time_limit_mins": 15,
+        "backend": "mock_vendor",
+        "question": "Onboarding check: type your full name as it appears on your ID.",
+    },
+    {
         "block": "midterm",
+        "position": 3,
         "display_name": "Midterm (timed)",
         "kind": models.Section.TIMED,
         "time_limit_mins": 20,
@@ -54,6 +60,7 @@ SECTIONS = [
     },
     {
         "block": "final",
+        "position": 4,
         "display_name": "Final exam (proctored)",
         "kind": models.Section.PROCTORED,
         "time_limit_mins": 30,
@@ -134,7 +141,7 @@ class Command(BaseCommand):
 
     def _sections(self, course):
         due = timezone.now().replace(microsecond=0) + timedelta(days=30)
-        for position, spec in enumerate(SECTIONS, start=1):
+        for spec in SECTIONS:
             content_id = _content_id(spec["block"])
             section, _ = models.Section.objects.get_or_create(
                 content_id=content_id,
@@ -144,7 +151,7 @@ class Command(BaseCommand):
                     "kind": spec["kind"],
                     "time_limit_mins": spec["time_limit_mins"],
                     "due_date": due,
-                    "position": position,
+                    "position": spec["position"],
                     "question": spec["question"],
                 },
             )

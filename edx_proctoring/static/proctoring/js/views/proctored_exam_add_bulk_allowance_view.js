@@ -13,7 +13,7 @@
     const gettext = utils.gettext;
 
     function checkedValues(form, name) {
-        return form.querySelectorAll(`[name="${name}"]`).filter((input) => input.checked).map((input) => input.value);
+        return Array.from(form.querySelectorAll(`[name="${name}"]`)).filter((input) => input.checked).map((input) => input.value);
     }
 
     function field(form, name) {
