@@ -1,0 +1,41 @@
+"""The demo's first minute: the sign-in page lists the accounts, each account lands where the README says."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_first_minute_of_the_demo(demo, new_page):
+    page = new_page("newcomer")
+    page.goto(demo.url)
+    assert page.url.startswith(f"{demo.url}/login/")
+    accounts = page.inner_text("[aria-labelledby=accounts-title]")
+    for username in ("learner", "learner2", "staff", "admin"):
+        assert username in accounts
+
+    learner = new_page("learner", username="learner")
+    learner.goto(demo.course_url())
+    names = learner.locator(".outline-item > a").all_inner_texts()
+    assert names == [
+        "Onboarding: check your proctoring setup",
+        "Practice proctored exam",
+        "Midterm (timed)",
+        "Final exam (proctored)",
+    ]
+    learner.goto(f"{demo.url}/courses/course-v1:DemoX+Proctoring101+2025/progress")
+    learner.wait_for_selector(".proctoring-info-panel :text('Onboarding status')")
+    # Learners cannot open the Special Exams tab.
+    response = learner.goto(demo.special_exams_url())
+    assert response.status == 403
+
+    staff = new_page("staff", username="staff")
+    staff.goto(demo.special_exams_url())
+    staff.wait_for_selector(".student-onboarding-status-container table")
+    assert "learner2" in staff.inner_text(".student-onboarding-status-container")
+
+    admin = new_page("admin", username="admin")
+    admin.goto(f"{demo.url}/admin/edx_proctoring/proctoredexam/")
+    assert admin.locator("#result_list tbody tr").count() == 4
+    admin.goto(f"{demo.url}/admin/demo/enrollment/")
+    assert admin.locator("#result_list tbody tr").count() == 2
+    assert not (learner.errors or staff.errors or admin.errors)
