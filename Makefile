@@ -10,7 +10,7 @@ PORT ?= 8000
 VENDOR_PORT ?= 11136
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test js-test quality format requirements clean bench demo
+.PHONY: help venv test js-test quality format requirements clean bench fuzz demo
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ test: $(DB_STAMP) ## run the whole test suite (DB=sqlite by default; DB=mysql or
 	@if [ -x "$(CHROMIUM)" ]; then $(MAKE) --no-print-directory $(VENV)/.installed-browser; \
 	else echo "browser tests skipped: chromium not found ($(CHROMIUM)); apt-get install chromium to run them"; fi
 	DB=$(DB) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+fuzz: $(STAMP) ## schemathesis: every API operation, 200 generated requests each, as a learner and as staff (~8 min)
+	DB=$(DB) $(BIN)/python -m pytest -m fuzz -p no:warnings edx_proctoring/tests/fuzz $(PYTEST_ARGS)
 
 js-test: ## run the JavaScript unit tests with Node's built-in runner (skipped when node is missing)
 	@if command -v node >/dev/null 2>&1; then \

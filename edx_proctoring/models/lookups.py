@@ -1,5 +1,7 @@
 """Turning caller-supplied ids into lookups that cannot fail with a type error."""
 
+MAX_ID = 2**63 - 1
+
 
 def as_id(value) -> int | None:
     """`value` as a primary key, or None when it cannot be one (a lookup by None finds nothing).
@@ -9,8 +11,9 @@ def as_id(value) -> int | None:
     """
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, str) and value.strip().isdecimal():
-        return int(value.strip())
+        value = int(value.strip())
+    # Past a 64-bit integer no row can have the id, and the database driver would refuse the number.
+    if isinstance(value, int) and -MAX_ID <= value <= MAX_ID:
+        return value
     return None

@@ -40,6 +40,7 @@ from edx_proctoring.http.permissions import (
     staff_only_response,
 )
 from edx_proctoring.models import ProctoredExamStudentAttempt
+from edx_proctoring.models.lookups import as_id
 from edx_proctoring.selectors import staff_lists, timer
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import (
@@ -334,7 +335,7 @@ class StudentProctoredExamResetAttempts(ProctoredAPIView):
     def delete(self, request, exam_id, user_id):
         get_exam_by_id(exam_id)
         attempt_ids = list(
-            ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=exam_id, user_id=user_id)
+            ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=as_id(exam_id), user_id=as_id(user_id))
             .order_by("-created", "-id")
             .values_list("id", flat=True)
         )

@@ -48,6 +48,21 @@ TimerPayload = inline_serializer(
         "software_download_url": serializers.CharField(required=False),
     },
 )
+
+
+def _optional_copy(name, serializer):
+    """The same fields, none of them required: for answers that may be partial or empty."""
+    fields = {}
+    for field_name, field in serializer().get_fields().items():
+        # DRF copies a field by re-creating it from its arguments: the change must be made there.
+        fields[field_name] = type(field)(*field._args, **{**field._kwargs, "required": False})
+    return inline_serializer(name, fields)
+
+
+# The learner with no active timed attempt gets ``{}`` (active_attempt) or ``{"in_timed_exam": false,
+# "is_proctored": false}`` (attempt); otherwise the whole timer payload.
+TimerPayloadOrNone = _optional_copy("TimerPayloadOrNone", TimerPayload.__class__)
+
 AttemptWithTime = inline_serializer(
     "AttemptWithRemainingTime",
     {
@@ -162,11 +177,13 @@ OnboardingPanel = inline_serializer(
 )
 PAGE = OpenApiParameter("page", int, description="Page number (25 rows a page); invalid -> 1, too large -> last.")
 ERRORS = {400: Detail, 403: Detail}
+# Create/update answer a bad body with the serializer's field errors, ``{"field": ["message", ...]}``.
+FIELD_ERRORS = {400: OpenApiTypes.OBJECT, 403: Detail}
 
 extend_schema_view(
     get=extend_schema(responses={200: ProctoredExamSerializer, **ERRORS}),
-    post=extend_schema(request=ExamCreateSerializer, responses={200: ExamId, **ERRORS}),
-    put=extend_schema(request=ExamUpdateSerializer, responses={200: ExamId, **ERRORS}),
+    post=extend_schema(request=ExamCreateSerializer, responses={200: ExamId, **FIELD_ERRORS}),
+    put=extend_schema(request=ExamUpdateSerializer, responses={200: ExamId, **FIELD_ERRORS}),
 )(exams.ProctoredExamView)
 extend_schema_view(
     patch=extend_schema(
@@ -174,7 +191,14 @@ extend_schema_view(
         responses={
             200: inline_serializer("ExamIds", {"exam_id": serializers.IntegerField()}, many=True),
             403: Detail,
-            422: OpenApiTypes.OBJECT,
+            # One entry per exam of the request with that exam's field errors (empty for a valid exam), or
+            # {"non_field_errors": [...]} when the body is not a list at all.
+            422: {
+                "anyOf": [
+                    {"type": "array", "items": {}},  # an exam's error object, or a list for a null entry
+                    {"type": "object", "additionalProperties": True},
+                ]
+            },
         },
     )
 )(exams.RegisterProctoredExamsView)
@@ -191,7 +215,7 @@ extend_schema_view(
     delete=extend_schema(responses={200: None, **ERRORS, 502: Detail}),
 )(attempts.StudentProctoredExamAttempt)
 extend_schema_view(
-    get=extend_schema(responses={200: TimerPayload}),
+    get=extend_schema(responses={200: TimerPayloadOrNone}),
     post=extend_schema(request=NewAttempt, responses={200: AttemptId, **ERRORS}),
 )(attempts.StudentProctoredExamAttemptCollection)
 extend_schema_view(put=extend_schema(request=None, responses={200: None, 404: Detail, **ERRORS}))(
@@ -207,7 +231,7 @@ extend_schema_view(
     )
 )(attempts.ActiveExamsForUserView)
 extend_schema_view(
-    get=extend_schema(parameters=[OpenApiParameter("user_id", int)], responses={200: TimerPayload, **ERRORS})
+    get=extend_schema(parameters=[OpenApiParameter("user_id", int)], responses={200: TimerPayloadOrNone, **ERRORS})
 )(attempts.ProctoredExamActiveAttemptView)
 extend_schema_view(
     get=extend_schema(
@@ -290,3 +314,57 @@ class JwtAuthenticationScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "header", "name": "Authorization", "description": "JWT <token>"}
+
+
+# -- corrections the per-view descriptions cannot express (a postprocessing hook of the schema view) -------
+
+API = "/api/edx_proctoring/v1/"
+EXAM_REF = {"$ref": "#/components/schemas/ProctoredExam"}
+DETAIL_REF = {"$ref": "#/components/schemas/Detail"}
+# Components that show model rows, and the model whose nullable columns they carry.
+MODEL_COMPONENTS = {
+    "ProctoredExam": "ProctoredExam",
+    "ProctoredExamStudentAttempt": "ProctoredExamStudentAttempt",
+    "AttemptWithRemainingTime": "ProctoredExamStudentAttempt",
+    "GroupedAttempt": "ProctoredExamStudentAttempt",
+}
+
+
+def _json_schema(operation, status_code):
+    response = (operation or {}).get("responses", {}).get(status_code)
+    return (response or {}).get("content", {}).get("application/json")
+
+
+def _mark_nullable_columns(schemas):
+    """A property read from a nullable column may be null (a not yet started attempt has no started_at)."""
+    from django.apps import apps  # noqa: PLC0415
+
+    for component, model_name in MODEL_COMPONENTS.items():
+        properties = schemas.get(component, {}).get("properties", {})
+        model = apps.get_model("edx_proctoring", model_name)
+        for field in model._meta.concrete_fields:
+            prop = properties.get(field.name)
+            if field.null and prop is not None and "$ref" not in prop:
+                prop["nullable"] = True
+
+
+def correct_schema(result, generator, request, public):  # noqa: ARG001 - drf-spectacular postprocessing hook
+    _mark_nullable_columns(result.get("components", {}).get("schemas", {}))
+    paths = result.get("paths", {})
+    exam_list = {"type": "array", "items": EXAM_REF}
+    # One view serves the exam routes: by course it lists the course's active exams. The content id route
+    # lists too when the course id pattern (which allows slashes) takes the whole path.
+    by_course = _json_schema(paths.get(API + "proctored_exam/exam/course_id/{course_id}", {}).get("get"), "200")
+    if by_course is not None:
+        by_course["schema"] = exam_list
+    by_content = paths.get(API + "proctored_exam/exam/course_id/{course_id}/content_id/{content_id}", {}).get("get")
+    if _json_schema(by_content, "200") is not None:
+        _json_schema(by_content, "200")["schema"] = {"anyOf": [EXAM_REF, exam_list]}
+    # The instructor dashboard redirect answers its own refusals as text, bad ids as {"detail": ...}.
+    for path in (API + "instructor/{course_id}", API + "instructor/{course_id}/{exam_id}"):
+        operation = paths.get(path, {}).get("get")
+        for status_code in ("400", "404"):
+            content = _json_schema(operation, status_code)
+            if content is not None:
+                content["schema"] = {"anyOf": [{"type": "string"}, DETAIL_REF]}
+    return result

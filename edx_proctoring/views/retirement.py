@@ -17,6 +17,7 @@ from edx_proctoring.models import (
     ProctoredExamStudentAllowanceHistory,
     ProctoredExamStudentAttempt,
 )
+from edx_proctoring.models.lookups import as_id
 from edx_proctoring.utils import AuthenticatedAPIView
 
 RETIRE_PERMISSION = "accounts.can_retire_user"
@@ -31,7 +32,7 @@ class BackendUserManagementAPI(AuthenticatedAPIView):
     def post(self, request, user_id):
         if not request.user.has_perm(RETIRE_PERMISSION):
             return Response(status=status.HTTP_403_FORBIDDEN)
-        user_id = int(user_id)
+        user_id = as_id(user_id)  # an id no row can have (too large) finds nothing
         backend_names = (
             ProctoredExamStudentAttempt.objects.filter(user_id=user_id, taking_as_proctored=True)
             .order_by()
@@ -56,7 +57,7 @@ class UserRetirement(AuthenticatedAPIView):
     def post(self, request, user_id):
         if not request.user.has_perm(RETIRE_PERMISSION):
             return Response(status=status.HTTP_403_FORBIDDEN)
-        user_id = int(user_id)
+        user_id = as_id(user_id)  # an id no row can have (too large) finds nothing
         with transaction.atomic():
             ProctoredExamStudentAllowance.objects.filter(user_id=user_id).update(value="")
             ProctoredExamStudentAllowanceHistory.objects.filter(user_id=user_id).update(value="")

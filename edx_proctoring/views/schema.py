@@ -30,4 +30,10 @@ class ProctoringSchemaView(SpectacularAPIView):
         "TITLE": "Open edX proctoring API",
         "DESCRIPTION": "Timed and proctored exams: exams, attempts, allowances, onboarding, vendor callbacks.",
         "VERSION": "1",
+        # A view serving several routes documents, on each, only the methods that take its parameters.
+        "PREPROCESSING_HOOKS": ["edx_proctoring.http.routes.drop_unroutable_methods"],
+        "POSTPROCESSING_HOOKS": [
+            "drf_spectacular.hooks.postprocess_schema_enums",
+            "edx_proctoring.views.openapi.correct_schema",
+        ],
     }
