@@ -1,44 +1,53 @@
-"""Latency and query counts of the hot REST endpoints on a course with 1,000 / 10,000 / 100,000 attempts.
+"""Benchmarks: the hot REST endpoints at 1,000 / 10,000 / 100,000 attempts, and the expiry sweep.
 
-Runs on the test settings (in-memory SQLite). Each size is seeded with bulk_create on top of the previous
-one (10 exams, learners with two attempts on each exam), then the timer poll and the first and last page
-of the grouped attempts list are requested repeatedly through Django's test client. Prints a table.
+For each database (SQLite in memory; MariaDB/MySQL and PostgreSQL when their server and driver answer, as
+``make test DB=...`` connects to them) a worker process creates a throwaway database
+(``bench_edx_proctoring``, through Django's test database creation, so the ``test`` database is never
+touched), seeds each size with bulk_create on top of the previous one (10 exams, learners with two
+attempts on each exam), and requests the timer poll and the first and last page of the grouped attempts
+list through Django's test client. The SQLite worker also runs the expiry sweep (bench/sweep.py): timed over
+``--sweep-size`` overdue attempts (10,000 by default, to keep ``make bench`` under 10 minutes; the sweep
+expires about 90 attempts a second, so ``make bench SWEEP=100000`` takes some 20 minutes more) and under
+tracemalloc over ``--sweep-traced-sizes`` for the peak memory. One table is printed at the end.
 
-Usage: python bench/run.py [--sizes 1000,10000,100000] [--repeat 30]
+Usage: python bench/run.py [--dbs sqlite,mysql,postgres] [--sizes 1000,10000,100000] [--repeat 30]
+       [--real-db-repeat-at-100k 10] [--sweep-size 10000] [--sweep-traced-sizes 1000,2000]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "test_settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAttempt  # noqa: E402
+BENCH_DATABASE = "bench_edx_proctoring"
+DRIVERS = {"mysql": "MySQLdb", "postgres": "psycopg"}
+ROW_PREFIX = "BENCH-ROW "
 
 COURSE_ID = "course-v1:edX+Bench+2026"
 EXAMS = 10
 ATTEMPTS_PER_PAIR = 2
 
 
+def _django():
+    import django  # noqa: PLC0415
+
+    django.setup()
+
+
 def seed_exams():
+    from edx_proctoring.models import ProctoredExam  # noqa: PLC0415
+
     return [
         ProctoredExam.objects.create(
             course_id=COURSE_ID,
@@ -56,6 +65,10 @@ def seed_exams():
 
 def seed_attempts(exams, *, first_user: int, total: int):
     """Add `total` attempts: learners numbered from `first_user`, each with two attempts on every exam."""
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+
+    from edx_proctoring.models import ProctoredExamStudentAttempt  # noqa: PLC0415
+
     users_needed = total // (EXAMS * ATTEMPTS_PER_PAIR)
     user_model = get_user_model()
     user_model.objects.bulk_create(
@@ -86,6 +99,9 @@ def seed_attempts(exams, *, first_user: int, total: int):
 
 
 def measure(client, url, repeat):
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
     timings, queries, status = [], None, None
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
@@ -99,61 +115,212 @@ def measure(client, url, repeat):
     return statistics.median(timings), p90, queries, status
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--repeat", type=int, default=30)
-    args = parser.parse_args()
-    sizes = [int(size) for size in args.sizes.split(",")]
+def refresh_statistics(connection) -> None:
+    """Let the planner see the bulk-loaded rows, as autovacuum / InnoDB's auto statistics would in service."""
+    tables = ("proctoring_proctoredexamstudentattempt", "proctoring_proctoredexam", "auth_user")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE " + ", ".join(tables))
+        elif connection.vendor == "mysql":
+            cursor.execute("ANALYZE TABLE " + ", ".join(tables))
+            cursor.fetchall()
+
+
+def _emit(row: dict) -> None:
+    print(ROW_PREFIX + json.dumps(row), flush=True)
+
+
+def worker(args) -> None:
+    """Runs in a process whose DB variable selects the database; prints one BENCH-ROW line per result."""
+    _django()
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+    from django.db import connection  # noqa: PLC0415
+    from django.test import Client  # noqa: PLC0415
+    from django.test.utils import setup_test_environment  # noqa: PLC0415
+    from django.urls import reverse  # noqa: PLC0415
+
+    from edx_proctoring.models import ProctoredExamStudentAttempt  # noqa: PLC0415
 
     setup_test_environment()
-    connection.creation.create_test_db(verbosity=0)
+    # The throwaway database: created here (dropped first if an earlier run left it), destroyed at the end.
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     connection.force_debug_cursor = False
+    try:
+        user_model = get_user_model()
+        staff = user_model.objects.create(username="benchstaff", email="staff@example.org", is_staff=True)
+        learner = user_model.objects.create(username="benchlearner", email="learner@example.org")
+        exams = seed_exams()
+        poll_attempt = ProctoredExamStudentAttempt.objects.create(
+            user=learner,
+            proctored_exam=exams[0],
+            status="started",
+            started_at=datetime.now(UTC),
+            allowed_time_limit_mins=600,
+            attempt_code="BENCH-POLL",
+        )
+        staff_client, learner_client = Client(), Client()
+        staff_client.force_login(staff)
+        learner_client.force_login(learner)
+        poll_url = reverse("edx_proctoring:proctored_exam.attempt", args=[poll_attempt.id])
+        grouped_url = reverse("edx_proctoring:proctored_exam.attempts.grouped.course", args=[COURSE_ID])
 
-    user_model = get_user_model()
-    staff = user_model.objects.create(username="benchstaff", email="staff@example.org", is_staff=True)
-    learner = user_model.objects.create(username="benchlearner", email="learner@example.org")
-    exams = seed_exams()
-    poll_attempt = ProctoredExamStudentAttempt.objects.create(
-        user=learner,
-        proctored_exam=exams[0],
-        status="started",
-        started_at=datetime.now(UTC),
-        allowed_time_limit_mins=600,
-        attempt_code="BENCH-POLL",
+        seeded, next_user = 1, 0
+        for size in args.sizes:
+            began = time.perf_counter()
+            next_user = seed_attempts(exams, first_user=next_user, total=size - seeded)
+            seeded = ProctoredExamStudentAttempt.objects.count()
+            refresh_statistics(connection)
+            seed_seconds = time.perf_counter() - began
+            repeat = args.repeat
+            if args.db != "sqlite" and size >= 100_000:
+                repeat = min(repeat, args.real_db_repeat_at_100k)
+            for label, client, url in (
+                ("poll GET attempt/<id>", learner_client, poll_url),
+                ("grouped list, page 1", staff_client, grouped_url),
+                ("grouped list, last page", staff_client, grouped_url + "?page=999999"),
+            ):
+                median, p90, queries, status = measure(client, url, repeat)
+                _emit(
+                    {
+                        "kind": "endpoint",
+                        "db": args.db,
+                        "attempts": seeded,
+                        "label": label,
+                        "median": median,
+                        "p90": p90,
+                        "queries": queries,
+                        "status": status,
+                        "repeat": repeat,
+                    }
+                )
+            print(f"  {args.db}: seeded {seeded:,} attempts in {seed_seconds:.1f}s", file=sys.stderr, flush=True)
+
+        if args.sweep_size:
+            from bench.sweep import run_sweeps  # noqa: PLC0415
+
+            # The poll's started attempt would be swept too: it is not overdue (600 minutes), so it stays.
+            traced = tuple(int(n) for n in args.sweep_traced_sizes.split(",") if n.strip())
+            for result in run_sweeps(args.sweep_size, traced):
+                _emit({"kind": "sweep", "db": args.db, **result})
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _unavailable(db: str) -> str | None:
+    """Why `db` cannot be benchmarked here (no driver, no server), or None."""
+    if db == "sqlite":
+        return None
+    try:
+        __import__(DRIVERS[db])
+    except ImportError:
+        return f"driver {DRIVERS[db]} is not installed (pip install -r requirements/{db}.txt)"
+    env = {**os.environ, "DB": db}
+    probe = (
+        "import django; django.setup(); from django.db import connection; connection.ensure_connection(); print('ok')"
     )
-    staff_client, learner_client = Client(), Client()
-    staff_client.force_login(staff)
-    learner_client.force_login(learner)
-    poll_url = reverse("edx_proctoring:proctored_exam.attempt", args=[poll_attempt.id])
-    grouped_url = reverse("edx_proctoring:proctored_exam.attempts.grouped.course", args=[COURSE_ID])
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True, timeout=30
+        )
+    except subprocess.TimeoutExpired:
+        return "server did not answer within 30 s"
+    if result.returncode != 0 or "ok" not in result.stdout:
+        last = (result.stderr.strip().splitlines() or ["no answer"])[-1]
+        return f"server not reachable ({last[:120]})"
+    return None
 
-    rows = []
-    seeded, next_user = 1, 0
-    for size in sizes:
-        began = time.perf_counter()
-        next_user = seed_attempts(exams, first_user=next_user, total=size - seeded)
-        seeded = ProctoredExamStudentAttempt.objects.count()
-        seed_seconds = time.perf_counter() - began
-        for label, client, url in (
-            ("poll GET attempt/<id>", learner_client, poll_url),
-            ("grouped list, page 1", staff_client, grouped_url),
-            ("grouped list, last page", staff_client, grouped_url + "?page=999999"),
-        ):
-            median, p90, queries, status = measure(client, url, args.repeat)
-            rows.append((seeded, label, median, p90, queries, status))
-        print(f"  seeded {seeded:,} attempts in {seed_seconds:.1f}s", file=sys.stderr)
 
-    header = f"{'attempts':>9} | {'endpoint':<24} | {'median ms':>9} | {'p90 ms':>8} | {'queries':>7} | status"
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dbs", default="sqlite,mysql,postgres")
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--real-db-repeat-at-100k", type=int, default=10)
+    parser.add_argument(
+        "--sweep-size", type=int, default=10_000, help="overdue attempts the timed sweep expires (0: no sweep)"
+    )
+    parser.add_argument(
+        "--sweep-traced-sizes", default="1000,2000", help="sizes of the sweeps run under tracemalloc (peak memory)"
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--db", default="sqlite", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.sizes = [int(size) for size in args.sizes.split(",")]
+
+    if args.worker:
+        worker(args)
+        return
+
+    rows, skipped = [], []
+    started = time.perf_counter()
+    for db in [name.strip() for name in args.dbs.split(",") if name.strip()]:
+        reason = _unavailable(db)
+        if reason:
+            skipped.append(f"{db}: skipped: {reason}")
+            print(f"  {db}: skipped: {reason}", file=sys.stderr, flush=True)
+            continue
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--worker",
+            "--db",
+            db,
+            "--sizes",
+            ",".join(map(str, args.sizes)),
+            "--repeat",
+            str(args.repeat),
+            "--real-db-repeat-at-100k",
+            str(args.real_db_repeat_at_100k),
+            "--sweep-size",
+            str(args.sweep_size if db == "sqlite" else 0),
+            "--sweep-traced-sizes",
+            args.sweep_traced_sizes,
+        ]
+        env = {**os.environ, "DB": db, "DB_TEST_NAME": BENCH_DATABASE}
+        result = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        lines = result.stdout.splitlines()
+        rows += [json.loads(line[len(ROW_PREFIX) :]) for line in lines if line.startswith(ROW_PREFIX)]
+        if result.returncode != 0:
+            skipped.append(f"{db}: worker failed (exit {result.returncode}); its rows so far are shown")
+    print_table(rows, skipped, time.perf_counter() - started)
+
+
+def print_table(rows: list[dict], notes: list[str], seconds: float) -> None:
+    header = (
+        f"{'db':<8} | {'attempts':>9} | {'measure':<32} | {'median ms':>9} | {'p90 ms':>8} | "
+        f"{'queries':>7} | {'runs':>4} | status"
+    )
     print(header)
     print("-" * len(header))
-    for seeded, label, median, p90, queries, status in rows:
-        print(f"{seeded:>9,} | {label:<24} | {median:>9.2f} | {p90:>8.2f} | {queries:>7} | {status}")
-    by_size = {(seeded, label): median for seeded, label, median, *_ in rows}
-    smallest, largest = min(s for s, _l in by_size), max(s for s, _l in by_size)
-    for label in ("grouped list, page 1", "grouped list, last page"):
-        ratio = by_size[(largest, label)] / by_size[(smallest, label)]
-        print(f"{label}: {largest:,} vs {smallest:,} attempts = {ratio:.1f}x")
+    for row in rows:
+        if row["kind"] == "endpoint":
+            print(
+                f"{row['db']:<8} | {row['attempts']:>9,} | {row['label']:<32} | {row['median']:>9.2f} | "
+                f"{row['p90']:>8.2f} | {row['queries']:>7} | {row['repeat']:>4} | {row['status']}"
+            )
+    for row in rows:
+        if row["kind"] == "sweep":
+            label = f"expiry sweep{' (tracemalloc)' if row['traced'] else ''}"
+            memory = (
+                f"peak {row['peak_mib']:.1f} MiB traced"
+                if row["traced"]
+                else f"peak RSS +{row['rss_growth_mib']:.0f} MiB"
+            )
+            print(
+                f"{row['db']:<8} | {row['size']:>9,} | {label:<32} | {row['seconds'] * 1000:>9.0f} | {'':>8} | "
+                f"{'':>7} | {1:>4} | {row['expired']:,} expired, {row['left_running']} left, "
+                f"{row['per_second']:,.0f}/s, {memory}"
+            )
+    for db in sorted({row["db"] for row in rows if row["kind"] == "endpoint"}):
+        by_size = {(r["attempts"], r["label"]): r["median"] for r in rows if r["kind"] == "endpoint" and r["db"] == db}
+        sizes = sorted({size for size, _ in by_size})
+        if len(sizes) > 1:
+            for label in ("grouped list, page 1", "grouped list, last page"):
+                ratio = by_size[(sizes[-1], label)] / by_size[(sizes[0], label)]
+                print(f"{db}: {label}: {sizes[-1]:,} vs {sizes[0]:,} attempts = {ratio:.1f}x")
+    for note in notes:
+        print(note)
+    print(f"bench: {seconds:.0f} s")
 
 
 if __name__ == "__main__":
