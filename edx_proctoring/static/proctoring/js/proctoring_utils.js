@@ -439,6 +439,20 @@
         }
     }
 
+    /**
+     * Mount a Special Exams panel: once `loading` yields its render function, keep it on the view and
+     * refresh; if the markup cannot be loaded, say so in the panel instead of leaving it empty.
+     */
+    function mountPanel(view, loading) {
+        return loading.then((render) => {
+            view.renderTemplate = render;
+            return view.refresh();
+        }).catch(() => {
+            view.el.textContent = gettext('This panel could not be loaded. Reload the page to try again.');
+            return view;
+        });
+    }
+
     function onReady(callback) {
         if (!root.document) {
             return;
@@ -469,6 +483,7 @@
         announce,
         SubmitGuard,
         reloadPage,
+        mountPanel,
         onReady,
     };
     ns.utils = utils;

@@ -33,14 +33,11 @@
                 return;
             }
             this.el.addEventListener('click', (event) => this.handleClick(event));
-            this.ready = Promise.all([utils.loadTemplate('course_grouped_allowances'), this.exams.fetch().catch(() => [])])
-                .then(([render]) => {
-                    this.renderTemplate = render;
-                    return this.refresh();
-                }).catch(() => {
-                    this.el.textContent = utils.gettext('This panel could not be loaded. Reload the page to try again.');
-                    return this;
-                });
+            const loading = Promise.all([
+                utils.loadTemplate('course_grouped_allowances'),
+                this.exams.fetch().catch(() => []),
+            ]).then(([render]) => render);
+            this.ready = utils.mountPanel(this, loading);
         }
 
         refresh(message) {

@@ -43,13 +43,7 @@
             }
             this.el.addEventListener('click', (event) => this.handleClick(event));
             this.el.addEventListener('submit', (event) => this.handleSubmit(event));
-            this.ready = utils.loadTemplate('student-onboarding-status').then((render) => {
-                this.renderTemplate = render;
-                return this.refresh();
-            }).catch(() => {
-                this.el.textContent = utils.gettext('This panel could not be loaded. Reload the page to try again.');
-                return this;
-            });
+            this.ready = utils.mountPanel(this, utils.loadTemplate('student-onboarding-status'));
         }
 
         refresh() {
