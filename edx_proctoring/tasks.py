@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from celery import shared_task
 from django.db import connection, transaction
@@ -22,7 +22,7 @@ from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exams import serialize_exam
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.timing import now
+from edx_proctoring.timing import deadline_of, now
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,6 @@ NOTIFICATION_RETRY_OPTIONS = {
     "retry_jitter": True,
     "max_retries": 150,
 }
-
-
-def _deadline(*, started_at: datetime, allowed_time_limit_mins: int | None) -> datetime:
-    return started_at + timedelta(minutes=allowed_time_limit_mins or 0)
 
 
 def _running_attempt_batches(*, batch_size: int) -> Iterator[list[tuple[int, datetime, int | None]]]:
@@ -78,7 +74,7 @@ def expire_attempt_if_overdue(*, attempt_id: int, as_of: datetime) -> bool:
         )
         if row is None:
             return False
-        deadline = _deadline(started_at=row[0], allowed_time_limit_mins=row[1])
+        deadline = deadline_of(started_at=row[0], allowed_minutes=row[1])
         if as_of <= deadline:
             return False
         update_attempt_status(attempt_id, Status.timed_out, timeout_timestamp=deadline)
@@ -98,7 +94,7 @@ def expire_overdue_attempts(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
     for batch in _running_attempt_batches(batch_size=batch_size):
         as_of = now()
         for attempt_id, started_at, allowed_mins in batch:
-            if as_of <= _deadline(started_at=started_at, allowed_time_limit_mins=allowed_mins):
+            if as_of <= deadline_of(started_at=started_at, allowed_minutes=allowed_mins):
                 continue
             try:
                 expired += expire_attempt_if_overdue(attempt_id=attempt_id, as_of=as_of)

@@ -96,12 +96,17 @@ def calculate_allowed_mins(exam, user_id) -> int:
     return allowed_minutes_for(exam=exam, user_id=user_id, resume_seconds=resume_seconds, extra_minutes=extra)
 
 
+def deadline_of(*, started_at: datetime, allowed_minutes: int | None) -> datetime:
+    """When time runs out for an attempt started at `started_at` with `allowed_minutes`."""
+    return started_at + timedelta(minutes=allowed_minutes or 0)
+
+
 def attempt_deadline(attempt) -> datetime | None:
     """When a started attempt's time runs out (None before it starts)."""
     started_at = _as_datetime(attempt.get("started_at"))
     if not started_at:
         return None
-    return started_at + timedelta(minutes=attempt.get("allowed_time_limit_mins") or 0)
+    return deadline_of(started_at=started_at, allowed_minutes=attempt.get("allowed_time_limit_mins"))
 
 
 def get_time_remaining_for_attempt(attempt) -> float:

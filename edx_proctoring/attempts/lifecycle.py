@@ -129,6 +129,16 @@ def update_attempt_status(
     )
 
 
+def _locked_attempt(attempt_id) -> ProctoredExamStudentAttempt | None:
+    """The attempt with its exam and learner, its row locked until the surrounding transaction ends."""
+    return (
+        ProctoredExamStudentAttempt.objects.select_for_update()
+        .select_related("proctored_exam", "user")
+        .filter(id=as_id(attempt_id))
+        .first()
+    )
+
+
 def transition_attempt(
     *,
     attempt_id: int,
@@ -148,12 +158,7 @@ def transition_attempt(
     """
     audit = audit_context(reason=reason) if actor is None else audit_context(actor=actor, reason=reason)
     with audit, transaction.atomic():
-        attempt = (
-            ProctoredExamStudentAttempt.objects.select_for_update()
-            .select_related("proctored_exam", "user")
-            .filter(id=as_id(attempt_id))
-            .first()
-        )
+        attempt = _locked_attempt(attempt_id)
         if attempt is None:
             if raise_if_not_found:
                 raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
@@ -218,12 +223,7 @@ def reapply_attempt_status(*, attempt_id: int) -> bool:
     Returns False when the attempt no longer exists.
     """
     with transaction.atomic():
-        attempt = (
-            ProctoredExamStudentAttempt.objects.select_for_update()
-            .select_related("proctored_exam", "user")
-            .filter(id=attempt_id)
-            .first()
-        )
+        attempt = _locked_attempt(attempt_id)
         if attempt is None:
             return False
         exam = serialize_exam(attempt.proctored_exam)

@@ -14,6 +14,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAttempt
+from edx_proctoring.models.lookups import as_id
 from edx_proctoring.runtime import get_runtime_service
 
 STAFF_ONLY_MESSAGE = "Must be a Staff User to Perform this request."
@@ -52,17 +53,6 @@ def _data(request) -> Mapping:
     return data if isinstance(data, Mapping) else {}
 
 
-def _as_id(value):
-    """An integer id from a URL kwarg or a body value, or None when it is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isdecimal() and len(value) <= 18:
-        return int(value)
-    return None
-
-
 def courses_to_check(request, kwargs) -> tuple[set[str], bool]:
     """The course ids a staff check must cover, and whether a named exam or attempt does not exist.
 
@@ -78,7 +68,7 @@ def courses_to_check(request, kwargs) -> tuple[set[str], bool]:
             courses.add(course_id)
     exam_ref = data.get("exam_id") or kwargs.get("exam_id")
     if exam_ref is not None:
-        exam_id = _as_id(exam_ref)
+        exam_id = as_id(exam_ref)
         exam_course = (
             ProctoredExam.objects.filter(id=exam_id).values_list("course_id", flat=True).first()
             if exam_id is not None
@@ -90,7 +80,7 @@ def courses_to_check(request, kwargs) -> tuple[set[str], bool]:
             courses.add(exam_course)
     attempt_ref = kwargs.get("attempt_id")
     if attempt_ref is not None:
-        attempt_id = _as_id(attempt_ref)
+        attempt_id = as_id(attempt_ref)
         attempt_course = (
             ProctoredExamStudentAttempt.objects.filter(id=attempt_id)
             .values_list("proctored_exam__course_id", flat=True)

@@ -12,19 +12,16 @@ from __future__ import annotations
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 
 from edx_proctoring.attempts.payload import build_timer_payload
-from edx_proctoring.attempts.selectors import _check_for_attempt_timeout
+from edx_proctoring.attempts.selectors import _attempts, _check_for_attempt_timeout
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.exams import serialize_exam
 from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
+from edx_proctoring.models.lookups import as_id
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.timing import allowed_minutes_for, calculate_allowed_mins, has_attempt_timed_out
+from edx_proctoring.timing import allowed_minutes_for, calculate_allowed_mins
 
 ACTIVE_STATUSES = (Status.started, Status.ready_to_submit)
 _EXTRA_TIME_KEY = ProctoredExamStudentAllowance.ADDITIONAL_TIME_GRANTED[0]
-
-
-def _attempts():
-    return ProctoredExamStudentAttempt.objects.select_related("proctored_exam", "user")
 
 
 def _extra_minutes_subquery(user_id, exam_ref):
@@ -35,25 +32,11 @@ def _extra_minutes_subquery(user_id, exam_ref):
     )
 
 
-def get_attempt_for_poll(attempt_id: int) -> dict | None:
-    """The attempt dict (timeout check applied), from one query."""
-    attempt = _attempts().filter(id=attempt_id).first()
-    if attempt is None:
-        return None
-    return _checked(serialize_attempt(attempt))
-
-
-def _checked(attempt: dict) -> dict:
-    if has_attempt_timed_out(attempt):
-        return _check_for_attempt_timeout(attempt)
-    return attempt
-
-
 def get_active_attempt_row(user_id: int):
     """The learner's newest started or ready-to-submit attempt (with exam, user and extra time), or None."""
     return (
         _attempts()
-        .filter(user_id=user_id, status__in=ACTIVE_STATUSES)
+        .filter(user_id=as_id(user_id), status__in=ACTIVE_STATUSES)
         .annotate(extra_minutes=_extra_minutes_subquery(user_id, OuterRef("proctored_exam_id")))
         .order_by("-created", "-id")
         .first()
@@ -96,7 +79,7 @@ def active_timer_payload(user_id: int, *, is_learning_mfe: bool = False) -> dict
     row = get_active_attempt_row(user_id)
     if row is None:
         return None
-    attempt = _checked(serialize_attempt(row))
+    attempt = _check_for_attempt_timeout(serialize_attempt(row))
     return timer_payload(
         exam=attempt["proctored_exam"],
         attempt=attempt,
@@ -156,11 +139,11 @@ def load_exam_view(*, user, course_id: str, content_id: str) -> ExamView:
     current = None
     if target_exam is not None:
         current = next((a for a in attempts if a.proctored_exam_id == target_exam.id), None)
-    active_dict = _checked(serialize_attempt(active)) if active is not None else None
+    active_dict = _check_for_attempt_timeout(serialize_attempt(active)) if active is not None else None
     if current is not None and active is not None and current.id == active.id:
         current_dict = active_dict
     else:
-        current_dict = _checked(serialize_attempt(current)) if current is not None else None
+        current_dict = _check_for_attempt_timeout(serialize_attempt(current)) if current is not None else None
     return ExamView(
         exam=serialize_exam(target_exam) if target_exam is not None else None,
         current=current_dict,

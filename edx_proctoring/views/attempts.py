@@ -24,8 +24,7 @@ from edx_proctoring.attempts.creation import (
 )
 from edx_proctoring.attempts.lifecycle import update_attempt_status
 from edx_proctoring.attempts.removal import remove_exam_attempt
-from edx_proctoring.attempts.selectors import get_active_exams_for_user
-from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.attempts.selectors import get_active_exams_for_user, get_exam_attempt_by_id
 from edx_proctoring.audit import audit_context
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.constants import PING_FAILURE_PASSTHROUGH_TEMPLATE
@@ -83,12 +82,11 @@ class StudentProctoredExamAttempt(ProctoredAPIView):
     DELETE (course or global staff)."""
 
     def get(self, request, attempt_id):
-        row = timer._attempts().filter(id=attempt_id).first()
-        if row is None:
+        attempt = get_exam_attempt_by_id(attempt_id)
+        if attempt is None:
             raise _missing_attempt(attempt_id)
-        if row.user_id != request.user.id:
+        if attempt["user"]["id"] != request.user.id:
             raise _not_yours(attempt_id)
-        attempt = timer._checked(serialize_attempt(row))
         remaining = get_time_remaining_for_attempt(attempt)
         attempt["time_remaining_seconds"] = remaining
         attempt["accessibility_time_string"] = _accessibility_time_string(remaining)
@@ -96,10 +94,9 @@ class StudentProctoredExamAttempt(ProctoredAPIView):
 
     def put(self, request, attempt_id):
         data = inputs.body(request)
-        row = timer._attempts().filter(id=attempt_id).first()
-        if row is None:
+        attempt = get_exam_attempt_by_id(attempt_id)
+        if attempt is None:
             raise _missing_attempt(attempt_id)
-        attempt = timer._checked(serialize_attempt(row))
         action = inputs.string(data, "action", max_length=64)
         acting_user_id = request.user.id
         if data.get("user_id") is not None:
