@@ -17,6 +17,7 @@ from datetime import datetime
 from celery import shared_task
 from django.db import connection, transaction
 
+from edx_proctoring.attempts.effects import BACKEND_CALL_FOR_STATUS
 from edx_proctoring.attempts.lifecycle import update_attempt_status
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exams import serialize_exam
@@ -106,20 +107,13 @@ def expire_overdue_attempts(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
     return expired
 
 
-_BACKEND_CALL_FOR_STATUS = {
-    Status.started: "start_exam_attempt",
-    Status.submitted: "stop_exam_attempt",
-    Status.error: "mark_erroneous_exam_attempt",
-}
-
-
 @shared_task(name="edx_proctoring.tasks.notify_backend_of_status", bind=True, **NOTIFICATION_RETRY_OPTIONS)
 def notify_backend_of_status(self, *, attempt_id: int, status: str) -> bool:
     """Tell the attempt's vendor it started, stopped or failed; retried with backoff while the vendor fails.
 
     Returns False when there is nothing to tell (the attempt was deleted, or its exam has no vendor).
     """
-    method_name = _BACKEND_CALL_FOR_STATUS.get(status)
+    method_name = BACKEND_CALL_FOR_STATUS.get(status)
     if method_name is None:
         raise ValueError(f"Vendors are not notified of {status!r}.")
     attempt = ProctoredExamStudentAttempt.objects.select_related("proctored_exam").filter(id=attempt_id).first()

@@ -47,7 +47,16 @@ def _queue_after_commit(task, **kwargs) -> None:
     transaction.on_commit(lambda: task.delay(**kwargs), robust=True)
 
 
-def _notify_backend(context: TransitionContext, *, status: str, method_name: str) -> None:
+# The backend method that tells the vendor about each status it hears of.
+BACKEND_CALL_FOR_STATUS = {
+    Status.started: "start_exam_attempt",
+    Status.submitted: "stop_exam_attempt",
+    Status.error: "mark_erroneous_exam_attempt",
+}
+
+
+def _notify_backend(context: TransitionContext, *, status: str) -> None:
+    method_name = BACKEND_CALL_FOR_STATUS[status]
     if context.backend is None:
         return
     if notifications_are_async():
@@ -68,15 +77,15 @@ def _notify_backend(context: TransitionContext, *, status: str, method_name: str
 
 def notify_backend_of_first_start(context: TransitionContext) -> None:
     if context.first_start:
-        _notify_backend(context, status=Status.started, method_name="start_exam_attempt")
+        _notify_backend(context, status=Status.started)
 
 
 def notify_backend_of_submission(context: TransitionContext) -> None:
-    _notify_backend(context, status=Status.submitted, method_name="stop_exam_attempt")
+    _notify_backend(context, status=Status.submitted)
 
 
 def notify_backend_of_error(context: TransitionContext) -> None:
-    _notify_backend(context, status=Status.error, method_name="mark_erroneous_exam_attempt")
+    _notify_backend(context, status=Status.error)
 
 
 def tell_instructor_attempt_completed(context: TransitionContext) -> None:
