@@ -39,6 +39,7 @@ from rest_framework.response import Response
 
 from edx_proctoring import config
 from edx_proctoring.attempts.lifecycle import update_attempt_status
+from edx_proctoring.attempts.selectors import locate_attempt_by_attempt_code
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.audit import audit_context, current_audit
 from edx_proctoring.backends import get_backend_provider
@@ -53,7 +54,6 @@ from edx_proctoring.models import (
 from edx_proctoring.runtime import get_runtime_service
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.statuses import ReviewStatus, SoftwareSecureReviewStatus
-from edx_proctoring.utils import locate_attempt_by_attempt_code
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +78,7 @@ def _was_ever_submitted(attempt_obj) -> bool:
     """Completed, or recorded as timed out at some point (a timeout counts as handing the exam in)."""
     if attempt_obj.completed_at is not None:
         return True
-    history = getattr(ProctoredExamStudentAttempt, "history", None)
-    if history is None:
-        return False
-    return history.filter(id=attempt_obj.id, status=Status.timed_out).exists()
+    return ProctoredExamStudentAttempt.history.filter(id=attempt_obj.id, status=Status.timed_out).exists()
 
 
 def review_outcome_status(*, review, attempt: dict, attempt_obj, is_archived: bool, backend) -> str | None:

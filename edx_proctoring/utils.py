@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from edx_proctoring.attempts.lifecycle import is_reattempting_exam  # noqa: F401
+from edx_proctoring.attempts.selectors import locate_attempt_by_attempt_code  # noqa: F401
 from edx_proctoring.crypto import (  # noqa: F401
     aes_decrypt,
     aes_encrypt,
@@ -26,7 +27,6 @@ from edx_proctoring.exams import (  # noqa: F401
     resolve_exam_url_for_learning_mfe,
 )
 from edx_proctoring.identity import obscured_user_id  # noqa: F401
-from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.timing import (  # noqa: F401
     get_course_end_date,
     get_exam_due_date,
@@ -43,14 +43,3 @@ class AuthenticatedAPIView(APIView):
 
     authentication_classes = (SessionAuthentication, JwtAuthentication)
     permission_classes = (IsAuthenticated,)
-
-
-def locate_attempt_by_attempt_code(attempt_code):
-    """(attempt, is_archived): the live attempt with this code, else its last recorded version, else (None, None)."""
-    attempt = ProctoredExamStudentAttempt.objects.get_exam_attempt_by_code(attempt_code)
-    if attempt is not None:
-        return attempt, False
-    archived = ProctoredExamStudentAttempt.get_historic_attempt_by_code(attempt_code)
-    if archived is not None:
-        return archived, True
-    return None, None

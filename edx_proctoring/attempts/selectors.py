@@ -102,3 +102,14 @@ def is_attempt_ready_to_resume(attempt):
 def is_attempt_in_resume_process(attempt_obj):
     """For an attempt row: it is ready to resume or already resumed."""
     return bool(attempt_obj.ready_to_resume or attempt_obj.resumed)
+
+
+def locate_attempt_by_attempt_code(attempt_code):
+    """(attempt, is_archived): the live attempt with this code, else its last recorded version, else (None, None)."""
+    attempt = ProctoredExamStudentAttempt.objects.get_exam_attempt_by_code(attempt_code)
+    if attempt is not None:
+        return attempt, False
+    archived = ProctoredExamStudentAttempt.get_historic_attempt_by_code(attempt_code)
+    if archived is not None:
+        return archived, True
+    return None, None

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 import edx_proctoring.rules  # noqa: F401 - registers edx_proctoring.can_review_attempt
 from edx_proctoring.attempts.creation import mark_exam_attempt_as_ready
-from edx_proctoring.attempts.selectors import get_exam_attempt_by_external_id
+from edx_proctoring.attempts.selectors import get_exam_attempt_by_external_id, locate_attempt_by_attempt_code
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.audit import audited_attempt_action
 from edx_proctoring.backends import get_backend_provider
@@ -24,7 +24,6 @@ from edx_proctoring.http.base import ProctoredAPIView
 from edx_proctoring.http.errors import BadRequest, proctoring_error_response
 from edx_proctoring.models import ProctoredExamSoftwareSecureReview
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.utils import locate_attempt_by_attempt_code
 
 log = logging.getLogger(__name__)
 
