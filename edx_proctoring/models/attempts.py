@@ -52,15 +52,21 @@ class ProctoredExamStudentAttemptManager(models.Manager):
         return attempts.order_by("-modified")
 
     def get_last_verified_proctored_onboarding_attempts(self, users, proctoring_backend):
+        """Still-valid verified onboarding attempts with the backend, any course, newest first.
+
+        `users=None` means every user (the staff panel filtering a whole course).
+        """
         earliest_valid = datetime.now(UTC) - timedelta(days=VERIFICATION_DAYS_VALID)
-        return self.filter(
-            user__in=users,
+        attempts = self.filter(
             status=ProctoredExamStudentAttemptStatus.verified,
             taking_as_proctored=True,
             proctored_exam__is_practice_exam=True,
             proctored_exam__backend=proctoring_backend,
             modified__gt=earliest_valid,
-        ).order_by("-modified")
+        )
+        if users is not None:
+            attempts = attempts.filter(user__in=users)
+        return attempts.order_by("-modified")
 
     def get_filtered_exam_attempts(self, course_id, search_by):
         return self.filter(

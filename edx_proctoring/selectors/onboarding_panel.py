@@ -7,11 +7,10 @@ the page's learners only, or for the whole course when a status filter needs eve
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from django.db.models import QuerySet
 
-from edx_proctoring.constants import VERIFICATION_DAYS_VALID
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.statuses import InstructorDashboardOnboardingAttemptStatus as PanelStatus
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
@@ -32,16 +31,7 @@ def _course_attempts(course_id: str, user_ids: list[int] | None) -> dict[int, li
 
 def _verified_elsewhere(backend: str, user_ids: list[int] | None) -> dict[int, dict]:
     """Each user's newest verified onboarding attempt with `backend` (any course), still valid."""
-    earliest = datetime.now(UTC) - timedelta(days=VERIFICATION_DAYS_VALID)
-    attempts = ProctoredExamStudentAttempt.objects.filter(
-        status=Status.verified,
-        taking_as_proctored=True,
-        proctored_exam__is_practice_exam=True,
-        proctored_exam__backend=backend,
-        modified__gt=earliest,
-    ).order_by("-modified")
-    if user_ids is not None:
-        attempts = attempts.filter(user_id__in=user_ids)
+    attempts = ProctoredExamStudentAttempt.objects.get_last_verified_proctored_onboarding_attempts(user_ids, backend)
     newest: dict[int, dict] = {}
     for row in attempts.values(*_COLUMNS):
         newest.setdefault(row["user_id"], row)
