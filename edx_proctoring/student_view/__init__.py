@@ -22,7 +22,7 @@ from edx_proctoring import config
 from edx_proctoring.attempts.selectors import get_current_exam_attempt, is_attempt_ready_to_resume
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.events import emit_event
-from edx_proctoring.exams import create_exam, get_exam_by_content_id
+from edx_proctoring.exams import create_exam, get_exam_by_content_id, get_exam_type
 from edx_proctoring.exceptions import ProctoredExamNotFoundException
 from edx_proctoring.prerequisites import _are_prerequirements_satisfied, _create_and_decline_attempt
 from edx_proctoring.student_view import context as contexts
@@ -135,16 +135,14 @@ def _find_or_create_exam(*, course_id, content_id, context: dict) -> dict | None
 
 def _exam_kind(*, exam: dict, provider, context: dict) -> str | None:
     """timed, practice, onboarding or proctored; None for the kinds that always show their content."""
-    if not exam["is_proctored"] and not exam["is_practice_exam"]:
+    kind = get_exam_type(exam, provider)["type"]
+    if kind == TIMED:
         return TIMED
     if not exam["is_proctored"]:
         return None  # a practice exam without proctoring is ordinary content
-    course_end_date = (context.get("credit_state") or {}).get("course_end_date")
-    if has_due_date_passed(course_end_date):
+    if has_due_date_passed((context.get("credit_state") or {}).get("course_end_date")):
         return None
-    if exam["is_practice_exam"]:
-        return ONBOARDING if provider is not None and provider.supports_onboarding else PRACTICE
-    return PROCTORED
+    return kind
 
 
 def _prerequisites(*, exam: dict, context: dict) -> dict:
