@@ -22,6 +22,21 @@ class ProctoringAuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AuditEntryIsAppendOnly("Audit entries cannot be changed.")
 
+    def redact_details(self, *, keys: tuple[str, ...]) -> int:
+        """Blank the values under `keys` in the details of these entries; the number of entries changed.
+
+        The one change the log allows: erasing personal data when a learner is retired. Who acted, when
+        and on what stays.
+        """
+        changed = 0
+        for entry_id, details in self.values_list("id", "details"):
+            if not isinstance(details, dict) or not any(details.get(key) not in (None, "") for key in keys):
+                continue
+            redacted = {**details, **{key: "" for key in keys if key in details}}
+            models.QuerySet.update(self.model.objects.all().filter(id=entry_id), details=redacted)
+            changed += 1
+        return changed
+
 
 class ProctoringAuditEntry(models.Model):
     """One staff or vendor action: who (`actor`, null for anonymous vendors and system jobs), when, what."""

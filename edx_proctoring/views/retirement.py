@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from rest_framework import status
 from rest_framework.response import Response
 
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exceptions import ProctoredBaseException
 from edx_proctoring.identity import obscured_user_id
-from edx_proctoring.models import (
-    ProctoredExamSoftwareSecureComment,
-    ProctoredExamSoftwareSecureReview,
-    ProctoredExamSoftwareSecureReviewHistory,
-    ProctoredExamStudentAllowance,
-    ProctoredExamStudentAllowanceHistory,
-    ProctoredExamStudentAttempt,
-)
+from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.models.lookups import as_id
+from edx_proctoring.retirement import retire_user_data
 from edx_proctoring.utils import AuthenticatedAPIView
 
 RETIRE_PERMISSION = "accounts.can_retire_user"
@@ -52,28 +45,12 @@ class BackendUserManagementAPI(AuthenticatedAPIView):
 
 
 class UserRetirement(AuthenticatedAPIView):
-    """POST …/retire_user/<user_id>/: blank allowance values and review payloads of the user; 204."""
+    """POST …/retire_user/<user_id>/: erase the user's personal data (`edx_proctoring.retirement`); 204."""
 
     def post(self, request, user_id):
         if not request.user.has_perm(RETIRE_PERMISSION):
             return Response(status=status.HTTP_403_FORBIDDEN)
-        user_id = as_id(user_id)  # an id no row can have (too large) finds nothing
-        with transaction.atomic():
-            ProctoredExamStudentAllowance.objects.filter(user_id=user_id).update(value="")
-            ProctoredExamStudentAllowanceHistory.objects.filter(user_id=user_id).update(value="")
-            codes = list(
-                ProctoredExamStudentAttempt.objects.filter(user_id=user_id)
-                .exclude(attempt_code=None)
-                .values_list("attempt_code", flat=True)
-            )
-            for review in ProctoredExamSoftwareSecureReview.objects.filter(attempt_code__in=codes):
-                review.raw_data = ""
-                review.encrypted_video_url = b""
-                review.save()
-            ProctoredExamSoftwareSecureReviewHistory.objects.filter(attempt_code__in=codes).update(
-                raw_data="", encrypted_video_url=b""
-            )
-            ProctoredExamSoftwareSecureComment.objects.filter(review__attempt_code__in=codes).update(
-                comment="", status=""
-            )
+        user_id = as_id(user_id)
+        if user_id is not None:  # an id no row can have (too large) has nothing to erase
+            retire_user_data(user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,76 @@
+"""Erasing a learner's personal data from the proctoring tables (the LMS retirement pipeline calls it).
+
+What goes (interface §6.2, ``user_retirement_api``): allowance values, review payloads (``raw_data``), the
+encrypted review video URLs and the reviewers' comments, in the live tables and in every table that keeps
+an older copy of them. Attempts stay: grades and certificates rely on them.
+
+Every write to an allowance or a review archives the version it replaces (the models' ``pre_save`` /
+``pre_delete`` receivers and the allowance queryset's ``update``), and the audit log records each allowance
+value set. Blanking a live row therefore writes a fresh archive row holding the very value being erased.
+This module does not count on its statements being in the right order to cope with that: it works in two
+phases inside one transaction, every live row first, then every archive, so whatever the first phase (or
+any receiver added later) archives is erased by the second.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from edx_proctoring.models import (
+    ProctoredExamSoftwareSecureComment,
+    ProctoredExamSoftwareSecureReview,
+    ProctoredExamSoftwareSecureReviewHistory,
+    ProctoredExamStudentAllowance,
+    ProctoredExamStudentAllowanceHistory,
+    ProctoredExamStudentAttempt,
+    ProctoringAuditEntry,
+)
+
+# Audit entries of allowance changes carry the values themselves under these keys.
+ALLOWANCE_AUDIT_PREFIX = "allowance."
+ALLOWANCE_AUDIT_VALUE_KEYS = ("value", "previous_value")
+
+
+def retire_user_data(*, user_id: int) -> None:
+    """Blank the personal data the proctoring tables hold about the user `user_id`; attempts are kept.
+
+    All or nothing: one transaction. A user with no data (or an id no row can have) is a no-op.
+    """
+    with transaction.atomic():
+        codes = _attempt_codes(user_id=user_id)
+        _blank_live_rows(user_id=user_id, codes=codes)
+        _blank_archives(user_id=user_id, codes=codes)
+
+
+def _attempt_codes(*, user_id: int) -> set[str]:
+    """The codes of every attempt of the user, including attempts staff removed (kept only in the
+    attempt history) whose reviews outlive them."""
+    live = ProctoredExamStudentAttempt.objects.filter(user_id=user_id).values_list("attempt_code", flat=True)
+    archived = ProctoredExamStudentAttempt.history.filter(user_id=user_id).values_list("attempt_code", flat=True)
+    reviewed = ProctoredExamSoftwareSecureReview.objects.filter(student_id=user_id).values_list(
+        "attempt_code", flat=True
+    )
+    return {code for code in (*live, *archived, *reviewed) if code}
+
+
+def _blank_live_rows(*, user_id: int, codes: set[str]) -> None:
+    ProctoredExamStudentAllowance.objects.filter(user_id=user_id).update(value="")
+    # One by one, as the historic endpoint did: hosts may listen to the reviews' save signals.
+    for review in ProctoredExamSoftwareSecureReview.objects.filter(attempt_code__in=codes):
+        review.raw_data = ""
+        review.encrypted_video_url = b""
+        review.save()
+    ProctoredExamSoftwareSecureComment.objects.filter(review__attempt_code__in=codes).update(comment="", status="")
+
+
+def _blank_archives(*, user_id: int, codes: set[str]) -> None:
+    ProctoredExamStudentAllowanceHistory.objects.filter(user_id=user_id).update(value="")
+    ProctoredExamSoftwareSecureReviewHistory.objects.filter(attempt_code__in=codes).update(
+        raw_data="", encrypted_video_url=b""
+    )
+    ProctoredExamSoftwareSecureReviewHistory.objects.filter(student_id=user_id).update(
+        raw_data="", encrypted_video_url=b""
+    )
+    ProctoringAuditEntry.objects.filter(
+        target_user_id=user_id, action__startswith=ALLOWANCE_AUDIT_PREFIX
+    ).redact_details(keys=ALLOWANCE_AUDIT_VALUE_KEYS)
