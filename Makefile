@@ -10,7 +10,7 @@ PORT ?= 8000
 VENDOR_PORT ?= 11136
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test js-test quality format requirements clean bench fuzz demo
+.PHONY: help venv test js-test quality format requirements clean bench fuzz demo mutate
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -74,6 +74,16 @@ SWEEP ?= 10000
 bench: $(STAMP) ## poll + grouped list at 1k/10k/100k attempts on SQLite, MariaDB, PostgreSQL; the expiry sweep
 	$(BIN)/python bench/run.py --sweep-size $(SWEEP) $(BENCH_ARGS)
 
+# cosmic-ray for make mutate, in its own pinned file (never part of make test or CI).
+$(VENV)/.installed-mutate: $(STAMP) requirements/mutate.txt
+	$(BIN)/python -m pip install --quiet -r requirements/mutate.txt
+	touch $@
+
+# The targets and their focused tests are in tools/mutate.toml; MUTATE="timing" runs only some of them.
+MUTATE ?=
+mutate: $(VENV)/.installed-mutate ## mutation testing (cosmic-ray) of timing, permissions and the actions table; fails under 95%
+	$(BIN)/python tools/mutate.py $(MUTATE)
+
 requirements: $(BIN)/python ## re-pin requirements/*.txt from the .in files
 	$(BIN)/python -m pip install --quiet pip-tools
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o base.txt base.in
@@ -81,6 +91,8 @@ requirements: $(BIN)/python ## re-pin requirements/*.txt from the .in files
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o mysql.txt mysql.in
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o postgres.txt postgres.in
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o browser.txt browser.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links -o mutate.txt mutate.in
 
 clean: ## remove the virtualenv and caches
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info .mutate
