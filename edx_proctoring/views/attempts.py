@@ -326,7 +326,11 @@ class ProctoredExamAttemptView(ProctoredAPIView):
 
 
 class StudentProctoredExamResetAttempts(ProctoredAPIView):
-    """DELETE …/exam_id/<exam>/user_id/<user>/reset_attempts: remove every attempt of a learner on an exam."""
+    """DELETE …/exam_id/<exam>/user_id/<user>/reset_attempts: remove every attempt of a learner on an exam.
+
+    Authorized on the URL's exam: staff of its course or global staff. A body naming another exam or learner
+    is a 400 and an unknown exam a 400, so nothing is removed on a check that found nothing to check.
+    """
 
     @method_decorator(require_course_or_global_staff)
     def delete(self, request, exam_id, user_id):

@@ -26,8 +26,33 @@ def _not_found(message):
     return response
 
 
+def _attempt_code_on_exam(*, external_id: str, exam_id: int) -> str | None:
+    """The code of the attempt with this vendor id on this exam (live, else its archived version), or None.
+
+    Staff are authorized on the course and exam of the URL only, so an attempt of any other exam, whose review
+    video they could otherwise have the vendor open, must read as not found.
+    """
+    attempt_code = (
+        ProctoredExamStudentAttempt.objects.filter(external_id=external_id, proctored_exam_id=exam_id)
+        .values_list("attempt_code", flat=True)
+        .first()
+    )
+    if attempt_code is None:
+        attempt_code = (
+            ProctoredExamStudentAttempt.history.filter(external_id=external_id, proctored_exam_id=exam_id)
+            .order_by("-history_date", "-history_id")
+            .values_list("attempt_code", flat=True)
+            .first()
+        )
+    return attempt_code
+
+
 class InstructorDashboard(AuthenticatedAPIView):
-    """GET …/instructor/<course>[/<exam_id>][?attempt=&config=true]: 302 to the vendor's dashboard."""
+    """GET …/instructor/<course>[/<exam_id>][?attempt=&config=true]: 302 to the vendor's dashboard.
+
+    Course staff of the URL's course (and of the exam's course) only. ``?attempt`` must be the vendor id of an
+    attempt on the URL's exam, else 400 and nothing is handed to the vendor.
+    """
 
     def handle_exception(self, exc):
         # Bad input answers a 4xx here too (the original let an unknown exam become a 500).
@@ -71,17 +96,21 @@ class InstructorDashboard(AuthenticatedAPIView):
             if backend is None:
                 return _not_found(_("No proctored exams in course {course_id}").format(course_id=course_id))
         encrypted_video_review_url = None
-        if attempt_id and switch_is_active(REDS_API_REDIRECT):
-            attempt_code = (
-                ProctoredExamStudentAttempt.objects.filter(external_id=attempt_id)
-                .values_list("attempt_code", flat=True)
-                .first()
-            )
-            review = (
-                ProctoredExamSoftwareSecureReview.get_review_by_attempt_code(attempt_code) if attempt_code else None
-            )
-            if review is not None:
-                encrypted_video_review_url = review.encrypted_video_url
+        if attempt_id:
+            attempt_code = _attempt_code_on_exam(external_id=attempt_id, exam_id=exam["id"])
+            if attempt_code is None:
+                return Response(
+                    status=status.HTTP_400_BAD_REQUEST,
+                    data={
+                        "detail": _("Exam {exam_id} has no attempt {attempt_id}.").format(
+                            exam_id=exam_id, attempt_id=attempt_id
+                        )
+                    },
+                )
+            if switch_is_active(REDS_API_REDIRECT):
+                review = ProctoredExamSoftwareSecureReview.get_review_by_attempt_code(attempt_code)
+                if review is not None:
+                    encrypted_video_review_url = review.encrypted_video_url
         user = {
             "id": obscured_user_id(request.user.id, exam["backend"]),
             "full_name": getattr(getattr(request.user, "profile", None), "name", "") or "",

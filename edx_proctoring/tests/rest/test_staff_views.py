@@ -357,6 +357,7 @@ class TestLearnerOnboardingStatus:
 
 class TestInstructorDashboard:
     def test_redirects_to_vendor(self, services, course_staff, exam):
+        AttemptFactory(proctored_exam=exam, external_id="abc")
         client = client_for(course_staff)
         response = client.get(_url("instructor_dashboard_course", COURSE_ID))
         assert response.status_code == 302
