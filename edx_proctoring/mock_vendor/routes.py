@@ -6,6 +6,7 @@ The handler class is bound to one :class:`~edx_proctoring.mock_vendor.server.Moc
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import re
@@ -75,6 +76,34 @@ class Reply(Exception):
         self.payload = payload
         self.body = body
         self.content_type = content_type
+
+
+def same_origin(*, origin: str, host: str | None) -> bool:
+    """Whether a browser's Origin is the mock vendor itself, as addressed by the Host header.
+
+    Only loopback names and IP literals count: a DNS name can be rebound to 127.0.0.1 by a hostile page,
+    which then is "same origin" with the server as far as the browser is concerned.
+    """
+    parts = urlsplit(origin)
+    if parts.scheme != "http" or not parts.hostname or not host or parts.path or parts.query:
+        return False
+    try:
+        origin_port = parts.port or 80
+        host_parts = urlsplit(f"//{host}")
+        host_port = host_parts.port or 80
+    except ValueError:
+        return False
+    if (parts.hostname, origin_port) != (host_parts.hostname, host_port):
+        return False
+    return parts.hostname == "localhost" or _is_ip_literal(parts.hostname)
+
+
+def _is_ip_literal(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def match_route(path: str) -> tuple[str | None, dict[str, str]]:
@@ -258,7 +287,8 @@ class VendorRequestHandler(BaseHTTPRequestHandler):
     def route_instructor(self, method, client):
         token = self.query.get("jwt") or ""
         try:
-            claims = jwt.decode(token, self.vendor.client_secret, algorithms=["HS256"])
+            # A link without an expiry would open the dashboard forever to whoever finds it in a log.
+            claims = jwt.decode(token, self.vendor.client_secret, algorithms=["HS256"], options={"require": ["exp"]})
         except jwt.PyJWTError as exc:
             raise Reply(403, body=pages.error_page(message=f"Invalid token: {exc}").encode(), content_type="text/html")
         if client != self.vendor.client_id or claims.get("iss") != self.vendor.client_id:
@@ -267,6 +297,21 @@ class VendorRequestHandler(BaseHTTPRequestHandler):
         raise Reply(200, body=html.encode("utf-8"), content_type="text/html; charset=utf-8")
 
     def route_control(self, method):
+        # The control endpoint has no authentication (a test tool on loopback), so a web page the tester
+        # happens to visit must not be able to drive it: browsers send Origin with cross-site requests, and
+        # a JSON content type is not a "simple" request, so a cross-site form or fetch cannot send one
+        # without a preflight this server never approves.
+        self._refuse_foreign_origin()
         if method == "GET":
             return self.vendor.snapshot()
+        media_type = (self.headers.get("Content-Type") or "").partition(";")[0].strip().lower()
+        if media_type != "application/json":
+            raise Reply(415, {"detail": "POST /__control__ takes a JSON object with Content-Type: application/json."})
         return self.vendor.control(self.json_body())
+
+    def _refuse_foreign_origin(self) -> None:
+        origin = self.headers.get("Origin")
+        if origin is None:
+            return  # not a browser (test code, curl): nothing cross-site to fear
+        if not same_origin(origin=origin, host=self.headers.get("Host")):
+            raise Reply(403, {"detail": f"Cross-origin requests to /__control__ are refused (Origin {origin})."})

@@ -27,6 +27,7 @@ from typing import Any
 
 import jwt
 
+from edx_proctoring.mock_vendor.control import parse_control
 from edx_proctoring.mock_vendor.lms import READY, REVIEWED, CallbackResult, LmsAuth, LmsCallbacks
 from edx_proctoring.mock_vendor.routes import Reply, VendorRequestHandler
 from edx_proctoring.mock_vendor.state import (
@@ -194,28 +195,31 @@ class MockVendor:
         Keys (all optional): ``fault`` (mode or null), ``scope``, ``times``; ``verdict`` (+ ``attempt_id``,
         ``comments``); ``ready_delay``, ``review_delay``; ``hold_callbacks``; ``auto_ready``, ``auto_review``;
         ``slow_seconds``; ``profile`` ``{user_id, status, course_id?}``; ``deliver`` (send held callbacks);
-        ``redeliver_dropped``.
+        ``redeliver_dropped``. A malformed value raises FaultError and nothing is applied (see
+        :mod:`edx_proctoring.mock_vendor.control`).
         """
-        if "fault" in command:
-            self.set_fault(command["fault"], scope=command.get("scope", "create_attempt"), times=command.get("times"))
-        if "verdict" in command:
-            self.set_verdict(command["verdict"], attempt_id=command.get("attempt_id"), comments=command.get("comments"))
-        for key in ("ready_delay", "review_delay", "slow_seconds"):
-            if key in command:
-                setattr(self, key, float(command[key]))
-        for key in ("auto_ready", "auto_review"):
-            if key in command:
-                setattr(self, key, bool(command[key]))
-        if "hold_callbacks" in command:
-            self.callbacks.hold = bool(command["hold_callbacks"])
-        if isinstance(command.get("profile"), dict):
-            profile = command["profile"]
-            self.state.set_profile(
-                user_id=str(profile["user_id"]), status=profile["status"], course_id=profile.get("course_id", "*")
+        parsed = parse_control(command)  # all checked first: a bad value applies nothing
+        if parsed.fault is not None:
+            self.set_fault(parsed.fault.mode, scope=parsed.fault.scope, times=parsed.fault.times)
+        if parsed.verdict is not None:
+            self.set_verdict(
+                parsed.verdict.verdict, attempt_id=parsed.verdict.attempt_id, comments=parsed.verdict.comments
             )
-        if command.get("redeliver_dropped"):
+        for key, seconds in (parsed.delays or {}).items():
+            setattr(self, key, seconds)
+        switches = parsed.switches or {}
+        for key in ("auto_ready", "auto_review"):
+            if key in switches:
+                setattr(self, key, switches[key])
+        if "hold_callbacks" in switches:
+            self.callbacks.hold = switches["hold_callbacks"]
+        if parsed.profile is not None:
+            self.state.set_profile(
+                user_id=parsed.profile.user_id, status=parsed.profile.status, course_id=parsed.profile.course_id
+            )
+        if switches.get("redeliver_dropped"):
             self.redeliver_dropped()
-        if command.get("deliver"):
+        if switches.get("deliver"):
             self.deliver_callbacks()
         return self.snapshot()
 

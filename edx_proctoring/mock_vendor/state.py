@@ -75,6 +75,10 @@ class Fault:
             raise FaultError(f"Unknown fault {self.mode!r}; choose one of {', '.join(FAULTS)}.")
         if self.scope not in SCOPES:
             raise FaultError(f"Unknown fault scope {self.scope!r}; choose one of {', '.join(SCOPES)}.")
+        if self.times is not None and (
+            isinstance(self.times, bool) or not isinstance(self.times, int) or self.times < 1
+        ):
+            raise FaultError(f"A fault is played a whole number of times, 1 or more, not {self.times!r}.")
 
     def applies_to(self, scope: str) -> bool:
         if self.mode in CALLBACK_FAULTS:

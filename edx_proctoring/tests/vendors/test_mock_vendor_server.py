@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 
 import jwt
 import pytest
@@ -139,6 +140,150 @@ def test_bad_controls(vendor):
     assert requests.post(vendor.url + "/__control__", json={"verdict": "great"}, timeout=5).status_code == 400
     with pytest.raises(FaultError):
         MockVendor(verdict="great")
+
+
+def _instructor_token(vendor, **claims):
+    return jwt.encode({"iss": vendor.client_id, "course_id": COURSE, **claims}, vendor.client_secret, "HS256")
+
+
+def _instructor_page(vendor, token):
+    return requests.get(f"{vendor.url}/api/v1/instructor/{vendor.client_id}/", params={"jwt": token}, timeout=5)
+
+
+def test_instructor_page_refuses_a_token_that_never_expires(vendor):
+    answer = _instructor_page(vendor, _instructor_token(vendor))
+
+    assert answer.status_code == 403
+    assert "exp" in answer.text
+
+
+def test_instructor_page_refuses_an_expired_token(vendor):
+    answer = _instructor_page(vendor, _instructor_token(vendor, exp=int(time.time()) - 60))
+
+    assert answer.status_code == 403
+    assert "expired" in answer.text
+
+
+def test_instructor_page_accepts_an_unexpired_token(vendor):
+    answer = _instructor_page(vendor, _instructor_token(vendor, exp=int(time.time()) + 60))
+
+    assert answer.status_code == 200
+
+
+def _post_control(vendor, body, **headers):
+    return requests.post(vendor.url + "/__control__", data=body, headers=headers, timeout=5)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data"],
+)
+def test_control_refuses_a_body_that_is_not_declared_json(vendor, content_type):
+    """A cross-site page can send these content types without a preflight; the JSON it smuggles is ignored."""
+    headers = {"Content-Type": content_type} if content_type else {}
+
+    answer = _post_control(vendor, '{"fault": "server_error", "scope": "all"}', **headers)
+
+    assert answer.status_code == 415
+    assert "application/json" in answer.json()["detail"]
+    assert vendor.state.faults == []
+
+
+def test_control_accepts_json_with_a_charset(vendor):
+    answer = _post_control(vendor, '{"fault": "slow"}', **{"Content-Type": "application/json; charset=utf-8"})
+
+    assert answer.status_code == 200
+    assert answer.json()["faults"] == [{"mode": "slow", "scope": "create_attempt", "times": None}]
+
+
+@pytest.mark.parametrize(
+    ("origin", "host"),
+    [
+        ("http://attacker.example", None),  # a page on another site
+        ("null", None),  # a sandboxed frame or a local file
+        ("https://127.0.0.1:{port}", None),  # another scheme is another origin
+        ("http://127.0.0.1:1", None),  # another port too
+        ("http://rebound.example:{port}", "rebound.example:{port}"),  # DNS rebinding: a name pointed at loopback
+    ],
+)
+def test_control_refuses_a_cross_origin_browser_request(vendor, origin, host):
+    port = vendor.url.rsplit(":", 1)[1]
+    headers = {"Content-Type": "application/json", "Origin": origin.format(port=port)}
+    if host:
+        headers["Host"] = host.format(port=port)
+
+    answer = _post_control(vendor, '{"fault": "server_error"}', **headers)
+
+    assert answer.status_code == 403
+    assert "Cross-origin" in answer.json()["detail"]
+    assert vendor.state.faults == []
+
+
+@pytest.mark.parametrize("origin", ["{url}", "http://localhost:{port}"])
+def test_control_accepts_its_own_origin(vendor, origin):
+    port = vendor.url.rsplit(":", 1)[1]
+    headers = {"Content-Type": "application/json", "Origin": origin.format(url=vendor.url, port=port)}
+    if "localhost" in origin:
+        headers["Host"] = f"localhost:{port}"
+
+    answer = _post_control(vendor, '{"fault": "slow"}', **headers)
+
+    assert answer.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ('{"ready_delay": "soon"}', "ready_delay"),
+        ('{"review_delay": -1}', "review_delay"),
+        ('{"slow_seconds": NaN}', "slow_seconds"),
+        ('{"ready_delay": 1e999}', "ready_delay"),
+        ('{"ready_delay": 86400}', "ready_delay"),
+        ('{"fault": "slow", "times": "twice"}', "times"),
+        ('{"fault": "slow", "times": 0}', "times"),
+        ('{"fault": "slow", "times": true}', "times"),
+        ('{"hold_callbacks": "false"}', "hold_callbacks"),
+        ('{"auto_review": 0}', "auto_review"),
+        ('{"deliver": "yes"}', "deliver"),
+        ('{"profile": "u1"}', "profile"),
+        ('{"profile": {"status": "pending"}}', "profile.user_id"),
+        ('{"profile": {"user_id": "u1"}}', "profile.status"),
+        ('{"profile": {"user_id": "u1", "status": "pending", "course_id": 7}}', "profile.course_id"),
+        ('{"verdict": "passed", "attempt_id": {}}', "attempt_id"),
+        ('{"verdict": "passed", "comments": "none"}', "comments"),
+        ('{"verdict": "passed", "comments": ["x"]}', "comments"),
+        ('{"teleport": true}', "teleport"),
+        ("[]", "JSON object"),
+        ("{not json", "not JSON"),
+    ],
+)
+def test_malformed_control_values_are_a_400_naming_the_value(vendor, body, named):
+    before = vendor.snapshot()
+
+    answer = _post_control(vendor, body, **{"Content-Type": "application/json"})
+
+    assert answer.status_code == 400
+    assert named in answer.json()["detail"]
+    assert vendor.snapshot() == before
+
+
+def test_a_command_with_one_bad_value_applies_none_of_it(vendor):
+    before = vendor.snapshot()
+
+    answer = _post_control(
+        vendor,
+        '{"fault": "slow", "verdict": "violation", "ready_delay": "later"}',
+        **{"Content-Type": "application/json"},
+    )
+
+    assert answer.status_code == 400
+    assert vendor.snapshot() == before
+    assert vendor.verdict == "passed"
+
+
+def test_a_bad_fault_count_from_python_is_refused_too(vendor):
+    with pytest.raises(FaultError):
+        vendor.set_fault("slow", times=-3)
 
 
 def test_cli_options():
