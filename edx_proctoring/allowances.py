@@ -21,6 +21,7 @@ from edx_proctoring.events import emit_event
 from edx_proctoring.exams import serialize_exam
 from edx_proctoring.exceptions import (
     AllowanceValueNotAllowedException,
+    AllowanceValueOverLimitException,
     ProctoredBaseException,
     ProctoredExamNotFoundException,
     UserNotFoundException,
@@ -32,6 +33,10 @@ log = logging.getLogger(__name__)
 
 # The columns holding an allowance's key and value are CharField(255).
 MAX_ALLOWANCE_VALUE_LENGTH = 255
+# A bulk time multiplier gives round(time_limit * (m - 1)) extra minutes. Ten times the exam's length covers
+# every accommodation granted in practice; the extra minutes it gives must also stay within the additional
+# time limit (`models.allowances.max_additional_minutes`, ten days by default).
+MAX_TIME_MULTIPLIER = 10
 
 ADDITIONAL_TIME_GRANTED = ProctoredExamStudentAllowance.ADDITIONAL_TIME_GRANTED
 
@@ -60,42 +65,43 @@ def add_allowance_for_user(exam_id, user_info, key, value):
 def add_bulk_allowances(exam_ids, user_ids, allowance_type, value):
     """Give the same allowance to every (exam, user) pair.
 
-    The value is checked once, before anything is written (AllowanceValueNotAllowedException). A time
-    multiplier is not stored: for each exam it becomes `additional_time_granted` of
-    round(time_limit_mins * (multiplier - 1)) minutes. Each pair is written on its own; a pair that fails
-    (missing or inactive exam, unknown user, ...) is counted and the others go on.
+    The value is checked before anything is written (AllowanceValueNotAllowedException), and so is what it
+    becomes on each exam: a time multiplier is not stored, for each exam it becomes `additional_time_granted`
+    of round(time_limit_mins * (multiplier - 1)) minutes, which must be within the additional time limit.
+    A pair that fails (missing or inactive exam, unknown user, ...) is counted and the others go on; any
+    other error undoes the whole call, so a batch is never left half-written.
 
     Returns (data, successes, failures): `data` lists every pair processed as {'exam_id', 'user_id'}, as given.
     """
     exam_ids = set(exam_ids or ())
     user_ids = set(user_ids or ())
     multiplier = _validate_bulk_value(allowance_type=allowance_type, value=value)
+    exams = {exam_id: _find_exam(exam_id=exam_id) for exam_id in exam_ids}
+    pair_values = {
+        exam_id: _bulk_value_for_exam(exam=exam, allowance_type=allowance_type, value=value, multiplier=multiplier)
+        for exam_id, exam in exams.items()
+        if exam is not None
+    }
 
     data: list[dict[str, Any]] = []
     successes = 0
     failures = 0
-    for exam_id in exam_ids:
-        exam = _find_exam(exam_id=exam_id)
-        for user_id in user_ids:
-            data.append({"exam_id": exam_id, "user_id": user_id})
-            if exam is None:
-                log.info("Bulk allowance skipped for user %s: exam %s does not exist", user_id, exam_id)
-                failures += 1
-                continue
-            if multiplier is not None:
-                key, pair_value = (
-                    ADDITIONAL_TIME_GRANTED[0],
-                    _multiplied_extra_minutes(exam=exam, multiplier=multiplier),
-                )
-            else:
-                key, pair_value = allowance_type, value
-            try:
-                add_allowance_for_user(exam.id, user_id, key, pair_value)
-            except ProctoredBaseException as exc:
-                log.info("Bulk allowance failed for user %s on exam %s: %s", user_id, exam_id, exc)
-                failures += 1
-            else:
-                successes += 1
+    with transaction.atomic():
+        for exam_id, exam in exams.items():
+            for user_id in user_ids:
+                data.append({"exam_id": exam_id, "user_id": user_id})
+                if exam is None:
+                    log.info("Bulk allowance skipped for user %s: exam %s does not exist", user_id, exam_id)
+                    failures += 1
+                    continue
+                key, pair_value = pair_values[exam_id]
+                try:
+                    add_allowance_for_user(exam.id, user_id, key, pair_value)
+                except ProctoredBaseException as exc:
+                    log.info("Bulk allowance failed for user %s on exam %s: %s", user_id, exam_id, exc)
+                    failures += 1
+                else:
+                    successes += 1
     return data, successes, failures
 
 
@@ -190,15 +196,13 @@ def _check_value_fits(*, value: Any) -> None:
 
 
 def _check_additional_time(*, key: Any, value: Any) -> None:
-    """Extra time is a whole number of minutes, 0 or more, written with decimal digits.
+    """Extra time is a whole number of minutes, from 0 to the limit, written with decimal digits.
 
-    The model's `isdigit` test alone lets through characters such as superscripts ("²") that `int()`
-    cannot read, which would break every later time computation for the learner.
+    The historic `isdigit` test alone lets through characters such as superscripts ("²") that `int()`
+    cannot read, and an unbounded number of minutes overflows every date computed from it.
     """
-    if _is_additional_time(key) and not (isinstance(value, str | int) and str(value).isdecimal()):
-        raise AllowanceValueNotAllowedException(
-            f'"{value}" is not a valid value for {key}: enter a whole number of minutes, 0 or more.'
-        )
+    if _is_additional_time(key):
+        ProctoredExamStudentAllowance.check_allowance_value(key=key, value=value)
 
 
 def _validate_bulk_value(*, allowance_type: Any, value: Any) -> float | None:
@@ -209,13 +213,34 @@ def _validate_bulk_value(*, allowance_type: Any, value: Any) -> float | None:
             multiplier = float(value)
         except (TypeError, ValueError):
             multiplier = math.nan
-        if not math.isfinite(multiplier) or multiplier - 1 < 0:
+        # Written so that NaN fails too: every comparison with NaN is false.
+        if not multiplier >= 1:
             raise AllowanceValueNotAllowedException(
-                f'"{value}" is not a valid time multiplier: enter a number, 1 or more.'
+                f'"{value}" is not a valid time multiplier: enter a number from 1 to {MAX_TIME_MULTIPLIER}.'
+            )
+        if multiplier > MAX_TIME_MULTIPLIER:
+            raise AllowanceValueOverLimitException(
+                f"A time multiplier can be at most {MAX_TIME_MULTIPLIER}; {str(value)[:20]} is over that limit."
             )
         return multiplier
     _check_additional_time(key=_stored_key(key=allowance_type), value=value)
     return None
+
+
+def _bulk_value_for_exam(*, exam: ProctoredExam, allowance_type: Any, value: Any, multiplier: float | None):
+    """The (key, value) a bulk call stores on `exam`; a multiplier giving too much extra time there is refused."""
+    if multiplier is None:
+        return allowance_type, value
+    key = ADDITIONAL_TIME_GRANTED[0]
+    minutes = _multiplied_extra_minutes(exam=exam, multiplier=multiplier)
+    try:
+        _check_additional_time(key=key, value=minutes)
+    except AllowanceValueOverLimitException as exc:
+        raise AllowanceValueOverLimitException(
+            f"A time multiplier of {multiplier:g} gives exam {exam.id} ({exam.time_limit_mins} minutes) "
+            f"{minutes} extra minutes. {exc}"
+        ) from exc
+    return key, minutes
 
 
 def _multiplied_extra_minutes(*, exam: ProctoredExam, multiplier: float) -> str:

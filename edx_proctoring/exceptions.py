@@ -59,6 +59,12 @@ class AllowanceValueNotAllowedException(ProctoredBaseException):
     default_message = "The allowance value is not valid."
 
 
+class AllowanceValueOverLimitException(AllowanceValueNotAllowedException):
+    """A well-formed allowance value beyond a documented limit (additional minutes, time multiplier)."""
+
+    default_message = "The allowance value is over its limit."
+
+
 class ProctoredExamPermissionDenied(ProctoredBaseException):
     http_status = 403
     default_message = "You are not allowed to do this."

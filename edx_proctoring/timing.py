@@ -18,6 +18,15 @@ from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus
 
 log = logging.getLogger(__name__)
 
+# The most minutes an attempt may be allowed: the largest value the `allowed_time_limit_mins` integer column
+# holds on PostgreSQL and MySQL. Allowances are bounded when written, but rows written before the bounds
+# existed (or a huge exam limit) must neither make the start fail on those databases nor overflow the
+# dates computed from them; well-formed values are far below it, so the rule itself is unchanged.
+MAX_ALLOWED_MINUTES = 2**31 - 1
+# A deadline past the calendar's end (year 9999) is "never" for every practical purpose.
+LATEST_DEADLINE = datetime.max.replace(tzinfo=UTC)
+EARLIEST_DEADLINE = datetime.min.replace(tzinfo=UTC)
+
 
 def now() -> datetime:
     return datetime.now(UTC)
@@ -81,6 +90,7 @@ def allowed_minutes_for(*, exam: dict, user_id, resume_seconds: int | None, extr
         allowed = int(resume_seconds / 60)
     elif extra_minutes:
         allowed += extra_minutes
+    allowed = min(allowed, MAX_ALLOWED_MINUTES)
     if due:
         current_time = now()
         if current_time + timedelta(minutes=allowed) > due:
@@ -97,8 +107,16 @@ def calculate_allowed_mins(exam, user_id) -> int:
 
 
 def deadline_of(*, started_at: datetime, allowed_minutes: int | None) -> datetime:
-    """When time runs out for an attempt started at `started_at` with `allowed_minutes`."""
-    return started_at + timedelta(minutes=allowed_minutes or 0)
+    """When time runs out for an attempt started at `started_at` with `allowed_minutes`.
+
+    Never raises for a stored value, however large: minutes are bounded by MAX_ALLOWED_MINUTES and a
+    deadline past either end of the calendar is that end.
+    """
+    minutes = max(-MAX_ALLOWED_MINUTES, min(allowed_minutes or 0, MAX_ALLOWED_MINUTES))
+    try:
+        return started_at + timedelta(minutes=minutes)
+    except OverflowError:
+        return LATEST_DEADLINE if minutes > 0 else EARLIEST_DEADLINE
 
 
 def attempt_deadline(attempt) -> datetime | None:

@@ -2,19 +2,41 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from model_utils.models import TimeStampedModel
 
+from edx_proctoring.config import proctoring_setting
 from edx_proctoring.exceptions import (
     AllowanceValueNotAllowedException,
+    AllowanceValueOverLimitException,
     ProctoredExamNotActiveException,
     ProctoredExamNotFoundException,
     UserNotFoundException,
 )
 from edx_proctoring.models.audit import archive_model
 from edx_proctoring.models.exams import ProctoredExam
+
+# Extra time is an accommodation, not a way around the time limit: ten days is far beyond any
+# accommodation granted in practice, and small enough that every deadline computed from it is a date
+# every database and every client can hold. Operators may change it with
+# PROCTORING_SETTINGS['MAX_ADDITIONAL_TIME_MINUTES'], up to a year.
+DEFAULT_MAX_ADDITIONAL_MINUTES = 10 * 24 * 60
+MAX_ADDITIONAL_MINUTES_SETTING = "MAX_ADDITIONAL_TIME_MINUTES"
+HIGHEST_ALLOWED_ADDITIONAL_MINUTES_SETTING = 366 * 24 * 60
+
+
+def max_additional_minutes() -> int:
+    """The most extra time, in minutes, an allowance may grant (read from the settings at each call)."""
+    configured = proctoring_setting(MAX_ADDITIONAL_MINUTES_SETTING, DEFAULT_MAX_ADDITIONAL_MINUTES)
+    if isinstance(configured, bool) or not isinstance(configured, int) or configured < 0:
+        raise ImproperlyConfigured(
+            f"PROCTORING_SETTINGS['{MAX_ADDITIONAL_MINUTES_SETTING}'] must be a whole number of minutes, 0 or more "
+            f"(got {configured!r})."
+        )
+    return min(configured, HIGHEST_ALLOWED_ADDITIONAL_MINUTES_SETTING)
 
 
 class QuerySetWithUpdateOverride(models.QuerySet):
@@ -70,21 +92,38 @@ class ProctoredExamStudentAllowance(TimeStampedModel):
 
     @classmethod
     def is_allowance_value_valid(cls, allowance_type, allowance_value):
-        """Extra time must be a whole, non-negative number of minutes; other allowance types take any text."""
-        if allowance_type in cls.ADDITIONAL_TIME_GRANTED:
-            # isdecimal, not isdigit: "²" is a digit that int() cannot read.
-            return isinstance(allowance_value, str | int) and str(allowance_value).isdecimal()
+        """Extra time must be a whole number of minutes from 0 to the limit; other allowance types take any text."""
+        try:
+            cls.check_allowance_value(key=allowance_type, value=allowance_value)
+        except AllowanceValueNotAllowedException:
+            return False
         return True
+
+    @classmethod
+    def check_allowance_value(cls, *, key, value) -> None:
+        """Raise AllowanceValueNotAllowedException, saying why, when `value` is not a valid value for `key`."""
+        if not (isinstance(key, str) and key in cls.ADDITIONAL_TIME_GRANTED):
+            return
+        # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+        if not (isinstance(value, str | int) and not isinstance(value, bool) and str(value).isdecimal()):
+            raise AllowanceValueNotAllowedException(
+                f'"{value}" is not a valid value for {key}: enter a whole number of minutes, 0 or more.'
+            )
+        limit = max_additional_minutes()
+        # Compare lengths first: int() refuses strings of thousands of digits, and such a value is over anyway.
+        digits = str(value).lstrip("0")
+        if len(digits) > len(str(limit)) or int(digits or "0") > limit:
+            raise AllowanceValueOverLimitException(
+                f"Additional time can be at most {limit} minutes; {digits[:20]}"
+                f"{'...' if len(digits) > 20 else ''} minutes is over that limit."
+            )
 
     @classmethod
     def add_allowance_for_user(cls, exam_id, user_info, key, value):
         """Create or replace the allowance `key` of a learner on an exam; returns (allowance, 'created'|'updated')."""
         if isinstance(key, tuple) and key:
             key = key[0]
-        if not cls.is_allowance_value_valid(key, value):
-            raise AllowanceValueNotAllowedException(
-                f'"{value}" is not a valid value for {key}: enter a whole number of minutes, 0 or more.'
-            )
+        cls.check_allowance_value(key=key, value=value)
         user_id = cls._resolve_user_id(user_info)
         exam = ProctoredExam.get_exam_by_id(exam_id)
         if exam is None:

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from eventtracking import tracker
 
 from edx_proctoring import allowances
@@ -515,3 +516,116 @@ def test_given_a_pair_failing_after_its_write_when_bulk_adding_then_that_pair_is
 
 def test_given_empty_id_lists_when_bulk_adding_then_nothing_is_processed():
     assert add_bulk_allowances([], [], ADDITIONAL_TIME, "10") == ([], 0, 0)
+
+
+# Limits (issue 9, finding 4): extra time is bounded, and so is the time multiplier
+
+
+@pytest.mark.parametrize("value", ["14401", "10000000000", 10**12, "9" * 255])
+def test_given_extra_time_beyond_ten_days_when_adding_then_it_is_rejected_naming_the_limit_and_nothing_is_written(
+    exam, learner, events, value
+):
+    with pytest.raises(AllowanceValueNotAllowedException, match="14400"):
+        add_allowance_for_user(exam.id, learner.id, ADDITIONAL_TIME, value)
+
+    assert _allowance_rows() == []
+    assert events.events == []
+
+
+def test_given_extra_time_of_exactly_ten_days_when_adding_then_it_is_stored(exam, learner):
+    add_allowance_for_user(exam.id, learner.id, ADDITIONAL_TIME, "14400")
+
+    assert _allowance_rows() == [(exam.id, learner.id, ADDITIONAL_TIME, "14400")]
+
+
+def test_given_a_host_calling_the_model_directly_when_adding_huge_extra_time_then_it_is_rejected(exam, learner):
+    with pytest.raises(AllowanceValueNotAllowedException, match="14400"):
+        ProctoredExamStudentAllowance.add_allowance_for_user(exam.id, learner.id, ADDITIONAL_TIME, "10000000000")
+
+    assert not ProctoredExamStudentAllowance.is_allowance_value_valid(ADDITIONAL_TIME, "14401")
+    assert ProctoredExamStudentAllowance.is_allowance_value_valid(ADDITIONAL_TIME, "14400")
+    assert _allowance_rows() == []
+
+
+def test_given_an_operator_limit_when_adding_extra_time_then_that_limit_applies(exam, learner, settings):
+    settings.PROCTORING_SETTINGS = {"MAX_ADDITIONAL_TIME_MINUTES": 600}
+
+    with pytest.raises(AllowanceValueNotAllowedException, match="600"):
+        add_allowance_for_user(exam.id, learner.id, ADDITIONAL_TIME, "601")
+    add_allowance_for_user(exam.id, learner.id, ADDITIONAL_TIME, "600")
+
+    assert _allowance_rows() == [(exam.id, learner.id, ADDITIONAL_TIME, "600")]
+
+
+@pytest.mark.parametrize("configured", [-1, "600", 1.5, True])
+def test_given_a_malformed_operator_limit_when_adding_extra_time_then_the_setting_is_named(
+    exam, learner, settings, configured
+):
+    settings.PROCTORING_SETTINGS = {"MAX_ADDITIONAL_TIME_MINUTES": configured}
+
+    with pytest.raises(ImproperlyConfigured, match="MAX_ADDITIONAL_TIME_MINUTES"):
+        add_allowance_for_user(exam.id, learner.id, ADDITIONAL_TIME, "5")
+
+    assert _allowance_rows() == []
+
+
+def test_given_an_operator_limit_beyond_a_year_when_adding_extra_time_then_a_year_is_the_most_accepted(
+    exam, learner, settings
+):
+    settings.PROCTORING_SETTINGS = {"MAX_ADDITIONAL_TIME_MINUTES": 10**12}
+
+    with pytest.raises(AllowanceValueNotAllowedException, match="527040"):
+        add_allowance_for_user(exam.id, learner.id, ADDITIONAL_TIME, "10000000000")
+
+    assert _allowance_rows() == []
+
+
+@pytest.mark.parametrize("multiplier", ["1e308", "10.000001", "11", 1e308])
+def test_given_a_multiplier_beyond_ten_when_bulk_adding_then_it_is_rejected_naming_the_limit_before_any_write(
+    exam, learner, events, multiplier
+):
+    with pytest.raises(AllowanceValueNotAllowedException, match="10"):
+        add_bulk_allowances([exam.id], [learner.id], "time_multiplier", multiplier)
+
+    assert _allowance_rows() == []
+    assert events.events == []
+
+
+def test_given_a_multiplier_giving_one_exam_too_much_extra_time_when_bulk_adding_then_no_pair_is_written(
+    exam, learner, events
+):
+    marathon = ProctoredExamFactory(time_limit_mins=1601)  # x10 gives 14409 extra minutes
+
+    with pytest.raises(AllowanceValueNotAllowedException, match=f"exam {marathon.id}.*14400"):
+        add_bulk_allowances([exam.id, marathon.id], [learner.id], "time_multiplier", "10")
+
+    assert _allowance_rows() == []
+    assert events.events == []
+
+
+def test_given_extra_time_beyond_ten_days_when_bulk_adding_then_it_is_rejected_before_any_write(exam, learner):
+    with pytest.raises(AllowanceValueNotAllowedException, match="14400"):
+        add_bulk_allowances([exam.id], [learner.id], ADDITIONAL_TIME, "10000000000")
+
+    assert _allowance_rows() == []
+
+
+def test_given_an_unexpected_error_on_a_later_pair_when_bulk_adding_then_no_pair_is_written(exam):
+    first, second = UserFactory.create_batch(2)
+    real_add = ProctoredExamStudentAllowance.add_allowance_for_user
+    calls = []
+
+    def add_then_break(exam_id, user_info, key, value):
+        calls.append(user_info)
+        if len(calls) == 2:
+            raise RuntimeError("database connection lost")
+        return real_add(exam_id, user_info, key, value)
+
+    with (
+        mock.patch.object(ProctoredExamStudentAllowance, "add_allowance_for_user", side_effect=add_then_break),
+        pytest.raises(RuntimeError),
+    ):
+        add_bulk_allowances([exam.id], [first.id, second.id], ADDITIONAL_TIME, "10")
+
+    assert len(calls) == 2
+    assert _allowance_rows() == []

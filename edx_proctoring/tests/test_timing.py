@@ -19,10 +19,14 @@ from edx_proctoring.tests.factories import (
     UserFactory,
 )
 from edx_proctoring.timing import (
+    allowed_minutes_for,
+    attempt_deadline,
     calculate_allowed_mins,
+    deadline_of,
     does_time_remain,
     get_exam_due_date,
     get_time_remaining_for_attempt,
+    has_attempt_timed_out,
     humanized_time,
     is_exam_passed_due,
     verify_and_add_wait_deadline,
@@ -133,3 +137,59 @@ def test_wait_deadline_is_due_date_plus_grace_period_while_it_is_ahead():
     assert context["wait_deadline"] == (NOW + timedelta(hours=1)).isoformat()
     assert verify_and_add_wait_deadline({"grace_period": timedelta(minutes=30)}, exam, None) is False
     assert verify_and_add_wait_deadline({}, exam, None) is False
+
+
+# Overflow guards (issue 9, finding 4): stored values from before the allowance limits never break timing
+
+LARGEST_STORABLE_MINUTES = 2**31 - 1
+
+
+def _running(started_at, allowed_minutes):
+    return {"started_at": started_at, "allowed_time_limit_mins": allowed_minutes, "status": "started"}
+
+
+def test_given_huge_stored_extra_time_when_computing_allowed_minutes_then_they_fit_an_integer_column():
+    exam, user = ProctoredExamFactory(time_limit_mins=60), UserFactory()
+    AllowanceFactory(user=user, proctored_exam=exam, value="10000000000")
+
+    assert calculate_allowed_mins(serialize_exam(exam), user.id) == LARGEST_STORABLE_MINUTES
+
+
+def test_given_huge_stored_extra_time_and_a_due_date_when_computing_allowed_minutes_then_the_due_date_wins():
+    exam, user = ProctoredExamFactory(time_limit_mins=60, due_date=NOW + timedelta(hours=2)), UserFactory()
+    AllowanceFactory(user=user, proctored_exam=exam, value="9" * 255)
+
+    assert calculate_allowed_mins(serialize_exam(exam), user.id) == 120
+
+
+def test_given_a_huge_exam_limit_when_adding_extra_time_then_the_sum_still_fits_an_integer_column():
+    exam = serialize_exam(ProctoredExamFactory(time_limit_mins=LARGEST_STORABLE_MINUTES))
+
+    allowed = allowed_minutes_for(exam=exam, user_id=None, resume_seconds=None, extra_minutes=14400)
+
+    assert allowed == LARGEST_STORABLE_MINUTES
+
+
+@pytest.mark.parametrize("allowed_minutes", [10**10, 10**300], ids=["ten-billion", "ten-to-the-300"])
+def test_given_huge_stored_allowed_minutes_when_polling_then_time_remains_and_nothing_overflows(allowed_minutes):
+    attempt = _running(NOW, allowed_minutes)
+
+    assert get_time_remaining_for_attempt(attempt) == LARGEST_STORABLE_MINUTES * 60
+    assert does_time_remain(attempt)
+    assert not has_attempt_timed_out(attempt)
+
+
+def test_given_a_deadline_beyond_the_calendar_when_computing_it_then_it_is_the_last_representable_moment():
+    started_at = datetime(9000, 1, 1, tzinfo=UTC)
+
+    deadline = attempt_deadline(_running(started_at, LARGEST_STORABLE_MINUTES))
+
+    assert deadline == datetime.max.replace(tzinfo=UTC)
+    assert deadline_of(started_at=started_at, allowed_minutes=60) == started_at + timedelta(minutes=60)
+
+
+def test_given_a_hugely_negative_stored_allowed_time_when_polling_then_the_attempt_is_simply_over():
+    attempt = _running(NOW, -(10**12))
+
+    assert get_time_remaining_for_attempt(attempt) == 0
+    assert has_attempt_timed_out(attempt)

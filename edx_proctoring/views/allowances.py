@@ -8,7 +8,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from edx_proctoring.audit import audit_context
-from edx_proctoring.exceptions import AllowanceValueNotAllowedException
+from edx_proctoring.exceptions import AllowanceValueNotAllowedException, AllowanceValueOverLimitException
 from edx_proctoring.http import inputs
 from edx_proctoring.http.base import ProctoredAPIView
 from edx_proctoring.http.errors import BadRequest
@@ -93,6 +93,9 @@ class ExamBulkAllowanceView(ProctoredAPIView):
                 pairs, successes, failures = _allowances().add_bulk_allowances(
                     exam_ids, user_ids, allowance_type, value
                 )
+        except AllowanceValueOverLimitException as exc:
+            # A new limit, not a malformed number: say which limit so staff can correct the value.
+            return Response(status=status.HTTP_400_BAD_REQUEST, data={"detail": str(exc), "field": "allowance_value"})
         except AllowanceValueNotAllowedException:
             return Response(
                 status=status.HTTP_400_BAD_REQUEST,
