@@ -87,23 +87,27 @@ def expire_overdue_attempts(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
     """Submit every running attempt whose deadline has passed, with ``completed_at`` = its deadline.
 
     Reads ``batch_size`` attempts at a time (constant memory however many there are) and commits each
-    attempt on its own, so a failure on one (say the vendor refusing the stop call) is logged and retried
-    by the next sweep without holding back the others. Returns how many attempts this run expired.
+    attempt on its own. Everything done for one attempt, reading its deadline included, is guarded: a
+    failure on one (a vendor refusing the stop call, a row whose values cannot be used) is logged, counted
+    and retried by the next sweep, and never holds back the attempts after it, in any course. Returns how
+    many attempts this run expired.
     """
     expired = 0
     failed = 0
     for batch in _running_attempt_batches(batch_size=batch_size):
         as_of = now()
         for attempt_id, started_at, allowed_mins in batch:
-            if as_of <= deadline_of(started_at=started_at, allowed_minutes=allowed_mins):
-                continue
             try:
+                if as_of <= deadline_of(started_at=started_at, allowed_minutes=allowed_mins):
+                    continue
                 expired += expire_attempt_if_overdue(attempt_id=attempt_id, as_of=as_of)
             except Exception:  # noqa: BLE001 - one attempt's failure must not stop the sweep
                 failed += 1
                 log.exception("Could not expire overdue attempt %s; the next sweep retries it", attempt_id)
-    if expired or failed:
-        log.info("Expired %d overdue attempts (%d failed, left for the next sweep)", expired, failed)
+    if failed:
+        log.warning("Expired %d overdue attempts (%d failed, left for the next sweep)", expired, failed)
+    elif expired:
+        log.info("Expired %d overdue attempts (0 failed)", expired)
     return expired
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from celery import current_app
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from edx_proctoring import tasks
 from edx_proctoring.attempts.lifecycle import update_attempt_status
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
@@ -262,3 +264,40 @@ def test_notification_tasks_for_a_deleted_attempt_do_nothing(test_backend):
     assert notify_backend_of_status.apply(kwargs={"attempt_id": 999999, "status": Status.submitted}).get() is False
     assert send_status_email.apply(kwargs={"attempt_id": 999999}).get() is False
     assert test_backend.stopped_attempts == []
+
+
+# --- one bad row never stops the sweep (issue 9, finding 4) ---------------------------------------------
+
+
+def test_a_row_whose_deadline_is_beyond_the_calendar_does_not_stop_the_sweep(test_backend):
+    beyond = AttemptFactory(
+        status=Status.started, started_at=datetime(9000, 1, 1, tzinfo=UTC), allowed_time_limit_mins=2**31 - 1
+    )
+    overdue = _overdue(user=UserFactory())
+    assert beyond.id < overdue.id  # the sweep reaches the bad row first
+
+    assert expire_overdue_attempts() == 1
+
+    assert _reload(beyond).status == Status.started
+    assert _reload(overdue).status == Status.submitted
+
+
+def test_an_attempt_whose_deadline_cannot_be_computed_is_logged_counted_and_skipped(monkeypatch, caplog):
+    broken = AttemptFactory(status=Status.started, started_at=now() - timedelta(minutes=90), allowed_time_limit_mins=61)
+    overdue = _overdue(user=UserFactory())
+    real_deadline_of = tasks.deadline_of
+
+    def deadline_of(*, started_at, allowed_minutes):
+        if allowed_minutes == 61:
+            raise ValueError("corrupt row")
+        return real_deadline_of(started_at=started_at, allowed_minutes=allowed_minutes)
+
+    monkeypatch.setattr(tasks, "deadline_of", deadline_of)
+
+    with caplog.at_level(logging.INFO, logger="edx_proctoring.tasks"):
+        assert expire_overdue_attempts() == 1
+
+    assert _reload(broken).status == Status.started
+    assert _reload(overdue).status == Status.submitted
+    assert any(f"attempt {broken.id}" in record.getMessage() for record in caplog.records)
+    assert "Expired 1 overdue attempts (1 failed" in caplog.text
