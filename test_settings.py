@@ -129,6 +129,8 @@ PROCTORING_BACKENDS = {
         "software_download_url": "http://example.org/download",
         "send_email": True,
         "video_review_aes_key": "B886E0ACE9E5EE8E1AD15FDFB2187F4C",
+        # PSI's review callback is refused unless authenticated (system check edx_proctoring.E001).
+        "callback_token": "test-psi-review-callback-token-0123456789",
     },
 }
 

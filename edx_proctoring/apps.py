@@ -121,7 +121,9 @@ class EdxProctoringConfig(AppConfig):
     def ready(self):
         # Attributes attempt history rows to the actor and reason of the surrounding audit context.
         from edx_proctoring import audit  # noqa: F401, PLC0415
+        from edx_proctoring.checks import register_checks  # noqa: PLC0415
 
+        register_checks()
         setting_changed.connect(self._on_setting_changed, dispatch_uid="edx_proctoring.backends")
         self._build_backends()
         env_root = getattr(settings, "ENV_ROOT", None)

@@ -296,7 +296,11 @@ extend_schema_view(
 )(callbacks.ProctoredExamReviewCallback)
 extend_schema_view(
     post=extend_schema(
-        request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.STR, 400: Detail, 412: OpenApiTypes.STR}
+        request=OpenApiTypes.OBJECT,
+        parameters=[
+            OpenApiParameter("token", str, description="The PSI backend's callback_token (or sign the body instead).")
+        ],
+        responses={200: OpenApiTypes.STR, 400: Detail, 403: Detail, 412: OpenApiTypes.STR, 429: Detail},
     )
 )(callbacks.AnonymousReviewCallback)
 
@@ -310,6 +314,7 @@ class JwtAuthenticationScheme(OpenApiAuthenticationExtension):
     """edx-drf-extensions' JWT: ``Authorization: JWT <token>``."""
 
     target_class = "edx_rest_framework_extensions.auth.jwt.authentication.JwtAuthentication"
+    match_subclasses = True  # the API uses edx_proctoring.http.jwt_auth.ProctoringJwtAuthentication
     name = "jwtAuth"
 
     def get_security_definition(self, auto_schema):

@@ -14,8 +14,15 @@ from edx_proctoring.tests.rest.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 
+PSI_TOKEN = "test-psi-review-callback-token-0123456789"  # test_settings.py
+
+
 def _url(name, *args):
     return reverse(f"edx_proctoring:{name}", args=args)
+
+
+def _psi_review_url():
+    return _url("anonymous.proctoring_review_callback") + f"?token={PSI_TOKEN}"
 
 
 @pytest.fixture
@@ -104,21 +111,27 @@ class TestAnonymousReviewCallback:
         exam = ProctoredExamFactory(backend="software_secure")
         attempt = AttemptFactory(proctored_exam=exam, user=learner)
         body = {"examMetaData": {"examCode": attempt.attempt_code}, "reviewStatus": "Clean"}
-        response = client_for().post(_url("anonymous.proctoring_review_callback"), body, format="json")
+        response = client_for().post(_psi_review_url(), body, format="json")
         assert response.status_code == 200
         assert fake_reviews[0]["attempt"]["is_archived"] is False
 
     @pytest.mark.parametrize("body", [{}, {"examMetaData": "x"}, {"examMetaData": {"examCode": "unknown"}}, [1]])
     def test_bad_bodies(self, services, fake_reviews, body):
-        response = client_for().post(_url("anonymous.proctoring_review_callback"), body, format="json")
+        response = client_for().post(_psi_review_url(), body, format="json")
         assert response.status_code == 400
 
     def test_get_is_405(self, services):
         assert client_for().get(_url("anonymous.proctoring_review_callback")).status_code == 405
 
 
+@pytest.fixture
+def psi_exam(db):
+    return ProctoredExamFactory(backend="software_secure")
+
+
 class TestLaunchCallback:
-    def test_marks_ready_and_redirects_with_cookie(self, services, exam, learner):
+    def test_marks_ready_and_redirects_with_cookie(self, services, psi_exam, learner):
+        exam = psi_exam
         attempt = AttemptFactory(proctored_exam=exam, user=learner)
         url = _url("anonymous.proctoring_launch_callback.start_exam", attempt.attempt_code)
         response = client_for().get(url)
@@ -128,8 +141,8 @@ class TestLaunchCallback:
         attempt.refresh_from_db()
         assert attempt.status == "ready_to_start"
 
-    def test_started_attempt_is_submitted(self, services, exam, learner):
-        attempt = AttemptFactory(proctored_exam=exam, user=learner, status="ready_to_submit")
+    def test_started_attempt_is_submitted(self, services, psi_exam, learner):
+        attempt = AttemptFactory(proctored_exam=psi_exam, user=learner, status="ready_to_submit")
         client_for().get(_url("anonymous.proctoring_launch_callback.start_exam", attempt.attempt_code))
         assert ProctoredExamStudentAttempt.objects.get(id=attempt.id).status == "submitted"
 

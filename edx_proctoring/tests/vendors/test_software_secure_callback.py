@@ -1,4 +1,4 @@
-"""The anonymous PSI (software_secure) review callback: compatibility checks and the optional HMAC signature."""
+"""The anonymous PSI (software_secure) review callback: compatibility checks, its URL token and HMAC signature."""
 
 import copy
 import json
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 KEY = "a-long-random-callback-signing-secret"
 VIDEO = "https://psi.example/DirectLink-Generic/abc?token=1"
 URL = reverse("edx_proctoring:anonymous.proctoring_review_callback")
+TOKEN = "test-psi-review-callback-token-0123456789"  # test_settings.py
 
 
 @pytest.fixture
@@ -61,15 +62,20 @@ def _payload(attempt, review_status="Clean", record_locator=None):
     }
 
 
-def _post(body, signature=None, raw=None):
+def _post(body, signature=None, raw=None, token=None):
     raw = raw if raw is not None else json.dumps(body)
     headers = {} if signature is None else {"HTTP_X_PROCTORING_SIGNATURE": signature}
-    return APIClient().post(URL, data=raw, content_type="application/json", **headers)
+    url = URL if token is None else f"{URL}?token={token}"
+    return APIClient().post(url, data=raw, content_type="application/json", **headers)
 
 
-class TestWithoutSigningKey:
+def _post_with_token(body):
+    return _post(body, token=TOKEN)
+
+
+class TestWithTheToken:
     def test_unsigned_review_is_stored(self, host_services, attempt):
-        response = _post(_payload(attempt))
+        response = _post_with_token(_payload(attempt))
         assert (response.status_code, response.json()) == (200, "OK")
         review = ProctoredExamSoftwareSecureReview.objects.get()
         assert review.review_status == "Clean"
@@ -82,44 +88,44 @@ class TestWithoutSigningKey:
         ]
 
     def test_video_link_is_encrypted_and_not_kept_in_clear(self, host_services, attempt, settings):
-        _post(_payload(attempt))
+        _post_with_token(_payload(attempt))
         review = ProctoredExamSoftwareSecureReview.objects.get()
         assert VIDEO not in review.raw_data
         key = bytes.fromhex(settings.PROCTORING_BACKENDS["software_secure"]["video_review_aes_key"])
         assert decode_and_decrypt(bytes(review.encrypted_video_url), key).decode() == VIDEO
 
     def test_record_locator_must_match(self, host_services, attempt):
-        response = _post(_payload(attempt, record_locator="someone-else"))
+        response = _post_with_token(_payload(attempt, record_locator="someone-else"))
         assert response.status_code == 400
         assert "ssiRecordLocator" in response.json()["detail"]
         assert not ProctoredExamSoftwareSecureReview.objects.exists()
 
     def test_record_locator_is_compared_case_insensitively(self, host_services, attempt):
-        assert _post(_payload(attempt, record_locator="SSI-RECORD-1")).status_code == 200
+        assert _post_with_token(_payload(attempt, record_locator="SSI-RECORD-1")).status_code == 200
 
     def test_callback_simulation_skips_the_locator_check(self, host_services, attempt, settings):
         settings.PROCTORING_SETTINGS = {**settings.PROCTORING_SETTINGS, "ALLOW_CALLBACK_SIMULATION": True}
-        assert _post(_payload(attempt, record_locator="someone-else")).status_code == 200
+        assert _post_with_token(_payload(attempt, record_locator="someone-else")).status_code == 200
 
     def test_unknown_review_status(self, host_services, attempt):
-        assert _post(_payload(attempt, review_status="Spotless")).status_code == 400
+        assert _post_with_token(_payload(attempt, review_status="Spotless")).status_code == 400
         assert not ProctoredExamSoftwareSecureReview.objects.exists()
 
     def test_unknown_exam_code(self, host_services, attempt):
         body = _payload(attempt)
         body["examMetaData"]["examCode"] = "NOPE"
-        assert _post(body).status_code == 400
+        assert _post_with_token(body).status_code == 400
 
     def test_review_of_a_deleted_attempt_is_kept_but_changes_nothing(self, host_services, attempt):
         body = _payload(attempt, review_status="Suspicious")
         attempt.delete()
-        assert _post(body).status_code == 200
+        assert _post_with_token(body).status_code == 200
         assert ProctoredExamSoftwareSecureReview.objects.get().review_status == "Suspicious"
         assert host_services["instructor"].notifications  # support still hears of it
 
     def test_replayed_review(self, host_services, attempt):
         for _ in range(5):
-            assert _post(_payload(attempt, review_status="Suspicious")).status_code == 200
+            assert _post_with_token(_payload(attempt, review_status="Suspicious")).status_code == 200
         assert ProctoredExamSoftwareSecureComment.objects.count() == 2
         assert ProctoredExamSoftwareSecureReviewHistory.objects.count() == 0
         assert len(host_services["instructor"].notifications) == 1
@@ -162,6 +168,12 @@ class TestWithSigningKey:
 
     def test_signature_is_checked_before_the_body_is_read(self, host_services, signing_key):
         assert _post(None, raw="{not json").status_code == 403
+
+    def test_a_valid_signature_with_a_wrong_token_is_refused(self, host_services, attempt, signing_key):
+        raw = json.dumps(_payload(attempt))
+        signature = sign_callback_body(body=raw, key=signing_key)
+        assert _post(None, signature=signature, raw=raw, token="wrong").status_code == 403
+        assert not ProctoredExamSoftwareSecureReview.objects.exists()
 
     def test_compatibility_checks_still_apply(self, host_services, attempt, signing_key):
         raw = json.dumps(_payload(attempt, record_locator="someone-else"))
