@@ -2,6 +2,8 @@
 
 The vendor's software opens ``…/proctoring_launch_callback/start_exam/<attempt_code>``; knowing the attempt
 code is what identifies the attempt. The learner is sent on to the exam with the code in a signed cookie.
+Only attempts whose exam uses a PSI backend are served: any other code gets the answer of an unknown one,
+and requests are counted per client address (``http/rate_limits.py``).
 """
 
 from __future__ import annotations
@@ -15,12 +17,37 @@ from edx_proctoring.attempts.creation import mark_exam_attempt_as_ready
 from edx_proctoring.attempts.lifecycle import update_attempt_status
 from edx_proctoring.attempts.selectors import get_exam_attempt_by_code
 from edx_proctoring.audit import audited_attempt_action
+from edx_proctoring.backends.callback_signing import psi_backend_name_of
+from edx_proctoring.http import rate_limits
+from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+
+
+def _psi_attempt_by_code(attempt_code: str) -> dict | None:
+    """The attempt with this code when its exam uses a PSI backend, else None."""
+    if len(attempt_code) > 255:
+        return None
+    # The backend is checked before the attempt is read through the selector, whose timeout check may
+    # change it: an anonymous caller must not be able to act on any other backend's attempt.
+    exam = (
+        ProctoredExamStudentAttempt.objects.filter(attempt_code=attempt_code)
+        .order_by("-created", "-id")
+        .values("proctored_exam__backend")
+        .first()
+    )
+    if exam is None or psi_backend_name_of({"backend": exam["proctored_exam__backend"]}) is None:
+        return None
+    return get_exam_attempt_by_code(attempt_code)
 
 
 @require_GET
 def start_exam_callback(request, attempt_code):
-    attempt = get_exam_attempt_by_code(attempt_code) if len(attempt_code) <= 255 else None
+    wait = rate_limits.retry_after(request=request, scope="launch")
+    if wait is not None:
+        response = HttpResponse(content=_("Too many requests from this address; try again later."), status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    attempt = _psi_attempt_by_code(attempt_code)
     if attempt is None:
         return HttpResponse(content=_("You have entered an exam code that is not valid."), status=404)
     with audited_attempt_action(

@@ -19,7 +19,14 @@ from edx_proctoring.attempts.selectors import get_exam_attempt_by_external_id, l
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.audit import audited_attempt_action
 from edx_proctoring.backends import get_backend_provider
-from edx_proctoring.backends.callback_signing import verify_callback_signature
+from edx_proctoring.backends.callback_signing import (
+    NOT_AUTHENTICATED,
+    CallbackNotAuthenticated,
+    authenticate_psi_callback,
+    exam_backend_name,
+    psi_backend_names,
+)
+from edx_proctoring.http import rate_limits
 from edx_proctoring.http.base import ProctoredAPIView
 from edx_proctoring.http.errors import BadRequest, proctoring_error_response
 from edx_proctoring.models import ProctoredExamSoftwareSecureReview
@@ -29,6 +36,7 @@ log = logging.getLogger(__name__)
 
 REVIEW_PERMISSION = "edx_proctoring.can_review_attempt"
 INVALID_CODE_MESSAGE = "You have entered an exam code that is not valid."
+NOT_A_PSI_ATTEMPT_MESSAGE = "This exam code does not belong to an exam reviewed through this callback."
 
 
 def may_review(user, attempt: dict) -> bool:
@@ -50,7 +58,7 @@ def _make_review_function():
 class BaseReviewCallback:
     """Hands a vendor's review to the reviews domain (``make_review``) and renders its answer."""
 
-    def make_review(self, attempt, data, backend=None):
+    def make_review(self, attempt, data, backend=None, audit_details=None):
         make_review = _make_review_function()
         if make_review is None:
             return Response(
@@ -65,6 +73,7 @@ class BaseReviewCallback:
             result = make_review(attempt=attempt, data=data, backend=backend, request=self.request)
             review_after = _review_state(attempt_code)
             details.update(
+                **(audit_details or {}),
                 backend=attempt["proctored_exam"].get("backend"),
                 review_status=(review_after or {}).get("review_status"),
                 review_changed=review_before != review_after,
@@ -131,10 +140,12 @@ class IgnoreClientContentNegotiation(BaseContentNegotiation):
 
 
 class AnonymousReviewCallback(BaseReviewCallback, APIView):
-    """POST …/proctoring_review_callback/: the PSI (software_secure) review, located by its exam code.
+    """POST …/proctoring_review_callback/: the PSI review, located by its exam code.
 
-    Authentication and permissions are the host's REST defaults; the software_secure review code checks
-    the payload against the attempt.
+    No signed-in principal: PSI proves who it is with the token of its configured callback URL or an
+    HMAC signature (``backends/callback_signing.py``), and may review only attempts whose exam uses the
+    PSI backend name it authenticated as. The learner knows their attempt code, so the code alone must
+    never be enough. Requests are counted per client address (``http/rate_limits.py``).
     """
 
     content_negotiation_class = IgnoreClientContentNegotiation
@@ -144,17 +155,42 @@ class AnonymousReviewCallback(BaseReviewCallback, APIView):
         return response if response is not None else super().handle_exception(exc)
 
     def post(self, request):
-        # Operator-configured HMAC of the raw body (backends/callback_signing.py); must precede request.data.
-        verify_callback_signature(request=request, backend_name="software_secure")
+        wait = rate_limits.retry_after(request=request, scope="review")
+        if wait is not None:
+            return too_many_requests(wait)
+        # Before request.data: the signature covers the raw body, and nobody unauthenticated gets to learn
+        # from our answers whether an exam code exists.
+        authentication = authenticate_psi_callback(request=request)
         data = request.data
         meta = data.get("examMetaData") if isinstance(data, Mapping) else None
         attempt_code = meta.get("examCode") if isinstance(meta, Mapping) else None
         if not isinstance(attempt_code, str) or not attempt_code or len(attempt_code) > 255:
             raise BadRequest("The review has no examMetaData.examCode.")
-        backend = get_backend_provider({"backend": "software_secure"})
         attempt_obj, is_archived = locate_attempt_by_attempt_code(attempt_code)
         if attempt_obj is None:
-            raise BadRequest(f"No attempt has the exam code {attempt_code}.")
+            raise BadRequest(INVALID_CODE_MESSAGE)
         attempt = serialize_attempt(attempt_obj)
         attempt["is_archived"] = is_archived
-        return self.make_review(attempt, data, backend=backend)
+        backend_name = exam_backend_name(attempt["proctored_exam"])
+        if backend_name not in psi_backend_names():
+            raise BadRequest(NOT_A_PSI_ATTEMPT_MESSAGE)
+        if backend_name not in authentication.backend_names:
+            raise CallbackNotAuthenticated("The callback is not authenticated for the exam of this exam code.")
+        if authentication.method == NOT_AUTHENTICATED:
+            log.warning(
+                "Accepting an unauthenticated PSI review of attempt %s: backend %s opted out of callback "
+                "authentication (allow_unauthenticated_callbacks)",
+                attempt["id"],
+                backend_name,
+            )
+        backend = get_backend_provider(name=backend_name)
+        return self.make_review(attempt, data, backend=backend, audit_details={"authentication": authentication.method})
+
+
+def too_many_requests(retry_after: int) -> Response:
+    """429 with the seconds to wait, for a client over the anonymous callback rate."""
+    response = Response(
+        status=status.HTTP_429_TOO_MANY_REQUESTS, data={"detail": rate_limits.TOO_MANY_REQUESTS_MESSAGE}
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
