@@ -17,8 +17,10 @@ from django.core.signals import setting_changed
 # stray secret in the settings dict never becomes an attribute of the backend.
 BACKEND_CONFIGURATION_ALLOW_LIST = frozenset(
     {
+        "allow_unauthenticated_callbacks",
         "base_url",
         "callback_signature_key",
+        "callback_token",
         "client_id",
         "client_secret",
         "crypto_key",
