@@ -248,6 +248,7 @@ class ProctoredExamSoftwareSecureReviewAdmin(_RefusableChangeMixin, admin.ModelA
 
     def save_model(self, request, obj, form, change):
         # The lazy import keeps the admin importable while the review module's dependencies load.
+        from edx_proctoring.attempts.actions import Actor  # noqa: PLC0415
         from edx_proctoring.audit import audit_context, record_audit  # noqa: PLC0415
         from edx_proctoring.reviews import apply_review_outcome  # noqa: PLC0415
 
@@ -255,7 +256,7 @@ class ProctoredExamSoftwareSecureReviewAdmin(_RefusableChangeMixin, admin.ModelA
         try:
             with audit_context(actor=request.user, reason="admin review"), transaction.atomic():
                 super().save_model(request, obj, form, change)
-                target = apply_review_outcome(review=obj)
+                target = apply_review_outcome(review=obj, actor=Actor.staff)
                 attempt_id = (
                     ProctoredExamStudentAttempt.objects.filter(attempt_code=obj.attempt_code)
                     .values_list("id", flat=True)
@@ -407,7 +408,8 @@ class ProctoredExamStudentAttemptAdmin(_RefusableChangeMixin, SimpleHistoryAdmin
     def save_model(self, request, obj, form, change):
         """Never a raw save: a status change runs the lifecycle (emails, credit, vendor), or is refused."""
         # Imported here: the lifecycle pulls in the backends, which the admin autodiscovery should not.
-        from edx_proctoring.attempts.lifecycle import update_attempt_status  # noqa: PLC0415
+        from edx_proctoring.attempts.actions import Actor  # noqa: PLC0415
+        from edx_proctoring.attempts.lifecycle import perform_action  # noqa: PLC0415
 
         new_status = form.cleaned_data["status"]
         current = ProctoredExamStudentAttempt.objects.filter(id=obj.id).values_list("status", flat=True).first()
@@ -420,7 +422,13 @@ class ProctoredExamStudentAttemptAdmin(_RefusableChangeMixin, SimpleHistoryAdmin
                 "admin.status_change", attempt_id=obj.id, actor=request.user, reason=f"admin: status -> {new_status}"
             ) as details:
                 details["requested_status"] = new_status
-                update_attempt_status(obj.id, new_status, update_attributable_to=request.user)
+                perform_action(
+                    action="set_status",
+                    actor=Actor.staff,
+                    attempt_id=obj.id,
+                    to_status=new_status,
+                    update_attributable_to=request.user,
+                )
         except ProctoredBaseException as exc:
             _refuse(self, request, _("The status was not changed: %(error)s") % {"error": exc})
             obj.refresh_from_db()

@@ -13,8 +13,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from edx_proctoring.attempts.actions import Actor
 from edx_proctoring.attempts.creation import mark_exam_attempt_as_ready
-from edx_proctoring.attempts.lifecycle import update_attempt_status
+from edx_proctoring.attempts.lifecycle import perform_action
 from edx_proctoring.attempts.selectors import get_exam_attempt_by_code
 from edx_proctoring.audit import audited_attempt_action
 from edx_proctoring.backends.callback_signing import psi_backend_name_of
@@ -53,10 +54,11 @@ def start_exam_callback(request, attempt_code):
     with audited_attempt_action(
         "vendor_callback.launch", attempt_id=attempt["id"], actor=request.user, reason="vendor callback: launch"
     ):
-        if attempt["status"] in (Status.created, Status.download_software_clicked):
-            mark_exam_attempt_as_ready(attempt["id"])
-        elif attempt["status"] in (Status.started, Status.ready_to_submit):
-            update_attempt_status(attempt["id"], Status.submitted)
+        if attempt["status"] in (Status.started, Status.ready_to_submit):
+            perform_action(action="submit_on_relaunch", actor=Actor.vendor, attempt_id=attempt["id"])
+        else:
+            # The table leaves any attempt past the ready step as it is.
+            mark_exam_attempt_as_ready(attempt["id"], actor=Actor.vendor)
     exam = attempt["proctored_exam"]
     try:
         url = reverse("jump_to", args=[exam["course_id"], exam["content_id"]])

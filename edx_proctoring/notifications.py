@@ -43,11 +43,21 @@ def _contact_link(course_id, backend_name):
 
 def create_proctoring_attempt_status_email(exam_attempt_obj, course_name, course_id):
     """The email telling a learner about their proctored attempt's new status, or None when none is due."""
+    return status_email(attempt=exam_attempt_obj, course_name=course_name, course_id=course_id)
+
+
+def status_email(*, attempt, course_name: str, course_id: str, status: str | None = None) -> EmailMessage | None:
+    """The email about `attempt`'s change to `status` (default: its current status), or None when none is due.
+
+    A queued email keeps describing the change that queued it even if the attempt has moved on since.
+    """
+    exam_attempt_obj = attempt
+    status = status or exam_attempt_obj.status
     if not exam_attempt_obj.taking_as_proctored or exam_attempt_obj.is_sample_attempt:
         return None
-    if exam_attempt_obj.status not in STATUS_EMAILS:
+    if status not in STATUS_EMAILS:
         return None
-    template_name, subject = STATUS_EMAILS[exam_attempt_obj.status]
+    template_name, subject = STATUS_EMAILS[status]
     exam = exam_attempt_obj.proctored_exam
     template = select_template(_get_email_template_paths(template_name, exam.backend))
     contact_url, contact_url_text = _contact_link(course_id, exam.backend)
@@ -56,7 +66,7 @@ def create_proctoring_attempt_status_email(exam_attempt_obj, course_name, course
             "course_url": get_course_home_url(course_id),
             "course_name": course_name,
             "exam_name": exam.exam_name,
-            "status": exam_attempt_obj.status,
+            "status": status,
             "platform": constants.PLATFORM_NAME,
             "contact_url": contact_url,
             "contact_url_text": contact_url_text,
@@ -67,16 +77,16 @@ def create_proctoring_attempt_status_email(exam_attempt_obj, course_name, course
     return email
 
 
-def send_attempt_status_email(*, attempt, course_id: str) -> bool:
-    """Send the status email of `attempt` if one is due; True when one was sent."""
+def send_attempt_status_email(*, attempt, course_id: str, status: str | None = None) -> bool:
+    """Send the email of `attempt`'s change to `status` (default: its current status) if one is due."""
     credit_service = get_runtime_service("credit")
     credit_state = (
         credit_service.get_credit_state(attempt.user_id, course_id, return_course_info=True) if credit_service else None
     )
     course_name = (credit_state or {}).get("course_name", _("your course"))
-    email = create_proctoring_attempt_status_email(attempt, course_name, course_id)
+    email = status_email(attempt=attempt, course_name=course_name, course_id=course_id, status=status)
     if email is None:
         return False
     email.send()
-    log.info("Sent the %s email for attempt %s", attempt.status, attempt.id)
+    log.info("Sent the %s email for attempt %s", status or attempt.status, attempt.id)
     return True

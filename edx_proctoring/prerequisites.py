@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 from django.urls import NoReverseMatch, reverse
 
-from edx_proctoring.attempts.creation import create_exam_attempt
-from edx_proctoring.attempts.lifecycle import update_attempt_status
+from edx_proctoring.attempts.actions import Actor
+from edx_proctoring.attempts.creation import create_attempt
+from edx_proctoring.attempts.lifecycle import perform_action
 from edx_proctoring.runtime import get_runtime_service
-from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +97,8 @@ def _resolve_prerequisite_links(exam, prereqs):
 
 def _create_and_decline_attempt(exam_id, user_id):
     """Record that the learner takes the exam unproctored: a new attempt, declined at once."""
-    attempt_id = create_exam_attempt(exam_id, user_id)
-    update_attempt_status(attempt_id, ProctoredExamStudentAttemptStatus.declined, raise_if_not_found=False)
+    attempt_id = create_attempt(exam_id=exam_id, user_id=user_id, actor=Actor.system)
+    perform_action(action="decline", actor=Actor.system, attempt_id=attempt_id, raise_if_not_found=False)
     return attempt_id
 
 

@@ -38,7 +38,8 @@ from rest_framework import status as http_status
 from rest_framework.response import Response
 
 from edx_proctoring import config
-from edx_proctoring.attempts.lifecycle import update_attempt_status
+from edx_proctoring.attempts.actions import Actor
+from edx_proctoring.attempts.lifecycle import perform_action
 from edx_proctoring.attempts.selectors import locate_attempt_by_attempt_code
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.audit import audit_context, current_audit
@@ -101,16 +102,16 @@ def review_outcome_status(*, review, attempt: dict, attempt_obj, is_archived: bo
     return Status.second_review_required
 
 
-def apply_review_outcome(*, review: ProctoredExamSoftwareSecureReview) -> str | None:
+def apply_review_outcome(*, review: ProctoredExamSoftwareSecureReview, actor: Actor = Actor.vendor) -> str | None:
     """Move the review's attempt to the status the review calls for, then send ``review_received``.
 
     Returns the target status, or None when the attempt is left as it is (archived, reset, not found).
     """
     with transaction.atomic():
-        return _apply_review_outcome_locked(review=review)
+        return _apply_review_outcome_locked(review=review, actor=actor)
 
 
-def _apply_review_outcome_locked(*, review: ProctoredExamSoftwareSecureReview) -> str | None:
+def _apply_review_outcome_locked(*, review: ProctoredExamSoftwareSecureReview, actor: Actor) -> str | None:
     attempt_obj, is_archived = locate_attempt_by_attempt_code(review.attempt_code)
     if attempt_obj is not None and not is_archived:
         # Judge the attempt as it is under its row lock: judged from an earlier read, a learner's submit
@@ -132,9 +133,11 @@ def _apply_review_outcome_locked(*, review: ProctoredExamSoftwareSecureReview) -
     if target is not None:
         # "review callback: Clean", "admin review: Suspicious", ...: who asked, and the verdict.
         with audit_context(reason=f"{current_audit().reason or 'review'}: {review.review_status}"):
-            update_attempt_status(
-                attempt["id"],
-                target,
+            perform_action(
+                action="review",
+                actor=actor,
+                attempt_id=attempt["id"],
+                to_status=target,
                 raise_if_not_found=False,
                 update_attributable_to=review.reviewed_by or None,
             )

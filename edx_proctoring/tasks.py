@@ -17,8 +17,9 @@ from datetime import datetime
 from celery import shared_task
 from django.db import connection, transaction
 
+from edx_proctoring.attempts.actions import Actor
 from edx_proctoring.attempts.effects import BACKEND_CALL_FOR_STATUS
-from edx_proctoring.attempts.lifecycle import update_attempt_status
+from edx_proctoring.attempts.lifecycle import perform_action
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exams import serialize_exam
 from edx_proctoring.models import ProctoredExamStudentAttempt
@@ -78,7 +79,7 @@ def expire_attempt_if_overdue(*, attempt_id: int, as_of: datetime) -> bool:
         deadline = deadline_of(started_at=row[0], allowed_minutes=row[1])
         if as_of <= deadline:
             return False
-        update_attempt_status(attempt_id, Status.timed_out, timeout_timestamp=deadline)
+        perform_action(action="sweep", actor=Actor.system, attempt_id=attempt_id, timeout_timestamp=deadline)
         return True
 
 
@@ -144,7 +145,7 @@ def send_status_email(self, *, attempt_id: int, status: str | None = None) -> bo
     if attempt is None:
         log.warning("Attempt %s is gone; no status email is sent", attempt_id)
         return False
-    if status is not None:
-        # The email describes the change that queued it, even if the attempt has moved on since.
-        attempt.status = status
-    return notifications.send_attempt_status_email(attempt=attempt, course_id=attempt.proctored_exam.course_id)
+    # The email describes the change that queued it, even if the attempt has moved on since.
+    return notifications.send_attempt_status_email(
+        attempt=attempt, course_id=attempt.proctored_exam.course_id, status=status
+    )

@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from edx_proctoring import config
-from edx_proctoring.attempts.lifecycle import transition_attempt, update_attempt_status
-from edx_proctoring.attempts.removal import remove_exam_attempt
+from edx_proctoring.attempts.actions import Actor
+from edx_proctoring.attempts.lifecycle import initial_status, perform_action, set_resume_flag
+from edx_proctoring.attempts.removal import remove_attempt
 from edx_proctoring.attempts.selectors import is_attempt_in_resume_process
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.audit import audited_attempt_action, current_audit
@@ -19,12 +20,10 @@ from edx_proctoring.events import emit_event
 from edx_proctoring.exams import get_exam_by_id
 from edx_proctoring.exceptions import (
     BackendProviderOnboardingException,
-    ProctoredExamIllegalResumeUpdate,
     ProctoredExamIllegalStatusTransition,
     ProctoredExamPermissionDenied,
     StudentExamAttemptAlreadyExistsException,
     StudentExamAttemptDoesNotExistsException,
-    StudentExamAttemptedAlreadyStarted,
     StudentExamAttemptOnPastDueProctoredExam,
     UserNotFoundException,
 )
@@ -84,6 +83,11 @@ def _register_proctored_exam_attempt(user_id, exam_id, exam, attempt_code, revie
 
 
 def create_exam_attempt(exam_id, user_id, taking_as_proctored=False):
+    """The host's creation of an attempt (see `create_attempt`); returns its id."""
+    return create_attempt(exam_id=exam_id, user_id=user_id, taking_as_proctored=taking_as_proctored, actor=Actor.host)
+
+
+def create_attempt(*, exam_id, user_id, taking_as_proctored: bool = False, actor: Actor) -> int:
     """Create the learner's attempt (registering it with the vendor when proctored); returns its id.
 
     A second attempt at a non-practice exam exists only as the continuation of an attempt staff marked
@@ -100,7 +104,7 @@ def create_exam_attempt(exam_id, user_id, taking_as_proctored=False):
         time_remaining_seconds = None
         if existing is not None and is_attempt_in_resume_process(existing):
             time_remaining_seconds = existing.time_remaining_seconds
-            mark_exam_attempt_as_resumed(existing.id)
+            mark_exam_attempt_as_resumed(existing.id, actor=Actor.system)
         elif existing is not None and not existing.is_sample_attempt:
             raise StudentExamAttemptAlreadyExistsException(
                 f"User {user_id} already has attempt {existing.id} on exam {exam_id}."
@@ -124,7 +128,7 @@ def create_exam_attempt(exam_id, user_id, taking_as_proctored=False):
             exam["is_practice_exam"],
             external_id,
             review_policy_id=review_policy.id if review_policy else None,
-            status=forced_status,
+            status=initial_status(actor=actor, vendor_status=forced_status),
             time_remaining_seconds=time_remaining_seconds,
         )
         backend = get_backend_provider(exam)
@@ -141,7 +145,7 @@ def create_exam_attempt(exam_id, user_id, taking_as_proctored=False):
         )
         emit_event(exam, attempt.status, attempt=serialize_attempt(attempt))
         if taking_as_proctored and forced_status is None and getattr(backend, "marks_ready_on_registration", False):
-            update_attempt_status(attempt.id, Status.ready_to_start)
+            perform_action(action="ready", actor=Actor.vendor, attempt_id=attempt.id)
     log.info("Created attempt %s for user %s on exam %s", attempt.id, user_id, exam_id)
     return attempt.id
 
@@ -153,50 +157,37 @@ def _current_attempt_or_raise(exam_id, user_id):
     return attempt
 
 
-def _refuse_if_already_started(attempt):
-    if attempt.started_at and attempt.status == Status.started:
-        raise StudentExamAttemptedAlreadyStarted(f"Attempt {attempt.id} has already started.")
-
-
 def start_exam_attempt(exam_id, user_id):
+    """The host's start of the learner's current attempt (see `start_attempt`)."""
+    return start_attempt(exam_id=exam_id, user_id=user_id, actor=Actor.host)
+
+
+def start_attempt(*, exam_id, user_id, actor: Actor) -> int:
     """Start (or return to) the learner's current attempt; the clock starts only the first time."""
     attempt = _current_attempt_or_raise(exam_id, user_id)
-    return transition_attempt(attempt_id=attempt.id, to_status=Status.started, guard=_refuse_if_already_started)
+    return perform_action(action="start", actor=actor, attempt_id=attempt.id)
 
 
-def start_exam_attempt_by_code(attempt_code):
+def start_exam_attempt_by_code(attempt_code, *, actor: Actor = Actor.host):
     attempt = ProctoredExamStudentAttempt.objects.get_exam_attempt_by_code(attempt_code)
     if attempt is None:
         raise StudentExamAttemptDoesNotExistsException(f"No attempt has the code {attempt_code}.")
-    return transition_attempt(attempt_id=attempt.id, to_status=Status.started, guard=_refuse_if_already_started)
+    return perform_action(action="start", actor=actor, attempt_id=attempt.id)
 
 
 def stop_exam_attempt(attempt_id):
-    return update_attempt_status(attempt_id, Status.ready_to_submit)
+    return perform_action(action="stop", actor=Actor.host, attempt_id=attempt_id)
 
 
-def mark_exam_attempt_timeout(attempt_id):
-    return update_attempt_status(attempt_id, Status.timed_out)
+def mark_exam_attempt_timeout(attempt_id, *, actor: Actor = Actor.host):
+    return perform_action(action="time_out", actor=actor, attempt_id=attempt_id)
 
 
-def mark_exam_attempt_as_ready(attempt_id):
-    return update_attempt_status(attempt_id, Status.ready_to_start)
+def mark_exam_attempt_as_ready(attempt_id, *, actor: Actor = Actor.host):
+    return perform_action(action="ready", actor=actor, attempt_id=attempt_id)
 
 
-def _set_resume_flags(attempt_id, *, allowed, flags):
-    with transaction.atomic():
-        attempt = ProctoredExamStudentAttempt.objects.select_for_update().filter(id=as_id(attempt_id)).first()
-        if attempt is None:
-            raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
-        if not allowed(attempt):
-            raise ProctoredExamIllegalResumeUpdate(f"Attempt {attempt_id} cannot be resumed from its current state.")
-        for field, value in flags.items():
-            setattr(attempt, field, value)
-        attempt.save()
-        return attempt.id
-
-
-def mark_exam_attempt_as_ready_to_resume(attempt_id):
+def mark_exam_attempt_as_ready_to_resume(attempt_id, *, actor: Actor = Actor.host):
     """Staff let an attempt that ended in error continue in a new attempt with its remaining time.
 
     Recorded in the attempt's history and the audit log with the actor of the surrounding `audit_context`.
@@ -206,19 +197,11 @@ def mark_exam_attempt_as_ready_to_resume(attempt_id):
         attempt_id=as_id(attempt_id),
         reason=current_audit().reason or "staff: mark_ready_to_resume",
     ):
-        return _set_resume_flags(
-            attempt_id,
-            allowed=lambda attempt: attempt.is_resumable,
-            flags={"ready_to_resume": True, "is_resumable": False},
-        )
+        return set_resume_flag(action="mark_ready_to_resume", actor=actor, attempt_id=attempt_id)
 
 
-def mark_exam_attempt_as_resumed(attempt_id):
-    return _set_resume_flags(
-        attempt_id,
-        allowed=is_attempt_in_resume_process,
-        flags={"resumed": True, "is_resumable": False},
-    )
+def mark_exam_attempt_as_resumed(attempt_id, *, actor: Actor = Actor.system):
+    return set_resume_flag(action="mark_resumed", actor=actor, attempt_id=attempt_id)
 
 
 def update_exam_attempt(attempt_id, **kwargs):
@@ -236,6 +219,11 @@ def update_exam_attempt(attempt_id, **kwargs):
 
 
 def reset_practice_exam(exam_id, user_id, requesting_user):
+    """The host's reset of a practice attempt (see `reset_practice_attempt`); returns the new attempt's id."""
+    return reset_practice_attempt(exam_id=exam_id, user_id=user_id, requesting_user=requesting_user, actor=Actor.host)
+
+
+def reset_practice_attempt(*, exam_id, user_id, requesting_user, actor: Actor) -> int:
     """Let a learner retake a practice or onboarding exam: the old attempt is set aside, a new one created."""
     attempt = ProctoredExamStudentAttempt.objects.get_current_exam_attempt(exam_id, user_id)
     if attempt is None:
@@ -250,10 +238,15 @@ def reset_practice_exam(exam_id, user_id, requesting_user):
     taking_as_proctored = attempt.taking_as_proctored
     with transaction.atomic():
         if attempt.status == Status.submitted:
-            remove_exam_attempt(attempt.id, requesting_user, require_backend_removal=False)
+            # 6.1.x deletes a submitted practice attempt rather than setting it aside.
+            remove_attempt(
+                attempt_id=attempt.id,
+                requesting_user=requesting_user,
+                require_backend_removal=False,
+                actor=Actor.system,
+            )
         else:
-            # Set aside without the status workflow: a reset is not an outcome of the exam.
-            attempt.status = Status.onboarding_reset
-            attempt.save()
+            # Set aside without side effects: a reset is not an outcome of the exam.
+            perform_action(action="reset_practice", actor=actor, attempt_id=attempt.id)
         emit_event(exam, "reset_practice_exam", attempt=serialize_attempt(attempt))
-        return create_exam_attempt(exam_id, user_id, taking_as_proctored=taking_as_proctored)
+        return create_attempt(exam_id=exam_id, user_id=user_id, taking_as_proctored=taking_as_proctored, actor=actor)

@@ -113,8 +113,9 @@ def decline_other_proctored_exams(context: TransitionContext) -> None:
     if not context.cascade_effects or not context.may_update_credit_grades_and_email:
         return
     # Imported here: cascading re-enters the lifecycle through the attempt-level API.
-    from edx_proctoring.attempts.creation import create_exam_attempt  # noqa: PLC0415
-    from edx_proctoring.attempts.lifecycle import update_attempt_status  # noqa: PLC0415
+    from edx_proctoring.attempts.actions import Actor  # noqa: PLC0415
+    from edx_proctoring.attempts.creation import create_attempt  # noqa: PLC0415
+    from edx_proctoring.attempts.lifecycle import perform_action  # noqa: PLC0415
     from edx_proctoring.attempts.selectors import get_current_exam_attempt  # noqa: PLC0415
     from edx_proctoring.models import ProctoredExam  # noqa: PLC0415
 
@@ -131,9 +132,11 @@ def decline_other_proctored_exams(context: TransitionContext) -> None:
         if current and Status.is_completed_status(current["status"]):
             continue
         other_attempt_id = (
-            current["id"] if current else create_exam_attempt(other_exam.id, attempt.user_id, taking_as_proctored=False)
+            current["id"]
+            if current
+            else create_attempt(exam_id=other_exam.id, user_id=attempt.user_id, actor=Actor.system)
         )
-        update_attempt_status(other_attempt_id, Status.declined, cascade_effects=False)
+        perform_action(action="decline", actor=Actor.system, attempt_id=other_attempt_id, cascade_effects=False)
 
 
 def override_grade_and_invalidate_certificate(context: TransitionContext) -> None:

@@ -1,9 +1,10 @@
-"""The attempt lifecycle: which status changes are legal, and what each one does.
+"""The attempt lifecycle: the one place that writes an attempt's status, and what each change does.
 
-Everything a status change does is listed in `SIDE_EFFECTS`, in order, per target status, and run by
-`update_attempt_status` inside one transaction with the attempt row locked. If any effect that must
-succeed fails (a host service, the vendor), the whole change is rolled back; effects that may fail
-without undoing the change (the learner email) handle their own errors.
+Whether a move is allowed, and for whom, is the actions table's answer (`edx_proctoring.attempts.actions`);
+`perform_action` asks it under the attempt's row lock and applies the decision. Everything a status
+change does is listed in `SIDE_EFFECTS`, in order, per target status, and run inside the same transaction.
+If any effect that must succeed fails (a host service, the vendor), the whole change is rolled back;
+effects that may fail without undoing the change (the learner email) handle their own errors.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from datetime import datetime
 from django.db import transaction
 
 from edx_proctoring import config
-from edx_proctoring.attempts import effects
+from edx_proctoring.attempts import actions, effects
+from edx_proctoring.attempts.actions import Actor
 from edx_proctoring.attempts.context import TransitionContext
 from edx_proctoring.audit import audit_context
 from edx_proctoring.backends import get_backend_provider
@@ -81,7 +83,7 @@ SIDE_EFFECTS: dict[str, tuple[Effect, ...]] = {
 
 
 # Statuses an attempt can be moved to; summary-only statuses (eligible, expired) and unknown strings cannot.
-SETTABLE_STATUSES = frozenset(SIDE_EFFECTS) | frozenset(Status.onboarding_errors)
+SETTABLE_STATUSES = actions.SETTABLE_STATUSES
 
 
 def side_effects_for(status: str) -> tuple[Effect, ...]:
@@ -91,9 +93,7 @@ def side_effects_for(status: str) -> tuple[Effect, ...]:
     return _COMPLETED_TAIL if Status.is_completed_status(status) else _TAIL
 
 
-def is_state_transition_legal(from_status, to_status):
-    """An attempt never goes back from a completed status to an incomplete one; every other move is legal."""
-    return not (Status.is_completed_status(from_status) and Status.is_incomplete_status(to_status))
+is_state_transition_legal = actions.is_state_transition_legal
 
 
 def is_reattempting_exam(from_status, to_status):
@@ -118,14 +118,42 @@ def update_attempt_status(
     timeout_timestamp=None,
     update_attributable_to=None,
 ):
-    """Move an attempt to `to_status` and run the change's effects; returns the attempt id."""
-    return transition_attempt(
+    """The host's (edx-platform's) status change, with 6.1.x semantics; returns the attempt id."""
+    return perform_action(
+        action="update_status",
+        actor=Actor.host,
         attempt_id=attempt_id,
         to_status=to_status,
         raise_if_not_found=raise_if_not_found,
         cascade_effects=cascade_effects,
         timeout_timestamp=timeout_timestamp,
         update_attributable_to=update_attributable_to,
+    )
+
+
+def transition_attempt(
+    *,
+    attempt_id: int,
+    to_status: str,
+    raise_if_not_found: bool = True,
+    cascade_effects: bool = True,
+    timeout_timestamp: datetime | None = None,
+    update_attributable_to=None,
+    actor=None,
+    reason: str | None = None,
+) -> int | None:
+    """`update_attempt_status` with an explicit audit user (`actor`) and reason for the history row."""
+    return perform_action(
+        action="update_status",
+        actor=Actor.host,
+        attempt_id=attempt_id,
+        to_status=to_status,
+        raise_if_not_found=raise_if_not_found,
+        cascade_effects=cascade_effects,
+        timeout_timestamp=timeout_timestamp,
+        update_attributable_to=update_attributable_to,
+        audit_user=actor,
+        reason=reason,
     )
 
 
@@ -139,39 +167,67 @@ def _locked_attempt(attempt_id) -> ProctoredExamStudentAttempt | None:
     )
 
 
-def transition_attempt(
+def attempt_state(*, attempt: ProctoredExamStudentAttempt | None, backend=None) -> actions.AttemptState:
+    """What the actions table looks at, read from the (locked) attempt row."""
+    if attempt is None:
+        return actions.AttemptState(status=actions.NO_ATTEMPT)
+    return actions.AttemptState(
+        status=attempt.status,
+        attempt_id=attempt.id,
+        taking_as_proctored=attempt.taking_as_proctored,
+        is_practice_exam=attempt.proctored_exam.is_practice_exam,
+        is_resumable=attempt.is_resumable,
+        ready_to_resume=attempt.ready_to_resume,
+        resumed=attempt.resumed,
+        has_started=attempt.started_at is not None,
+        vendor_reports_readiness=bool(getattr(backend, "vendor_reports_readiness", False)),
+        review_updates_allowed=bool(config.proctoring_setting("ALLOW_REVIEW_UPDATES")),
+    )
+
+
+def _audit(audit_user, reason):
+    return audit_context(reason=reason) if audit_user is None else audit_context(actor=audit_user, reason=reason)
+
+
+def perform_action(
     *,
+    action: str,
+    actor: Actor,
     attempt_id: int,
-    to_status: str,
+    to_status: str | None = None,
     raise_if_not_found: bool = True,
     cascade_effects: bool = True,
     timeout_timestamp: datetime | None = None,
     update_attributable_to=None,
-    guard: Callable[[ProctoredExamStudentAttempt], None] | None = None,
-    actor=None,
+    audit_user=None,
     reason: str | None = None,
 ) -> int | None:
-    """Apply one status change under a row lock. `guard` may refuse it (by raising) after the lock is held.
+    """Make `action` as `actor` on the attempt, as the actions table allows, under the attempt's row lock.
 
-    `actor` and `reason` (see `edx_proctoring.audit`) are recorded on the attempt's history row; when not
-    given, those of the surrounding `audit_context` are used.
+    `to_status` names the target where the table lets the caller pick (review, admin, host, operator).
+    The status change and its side effects happen in one transaction; a refusal raises (and writes
+    nothing) or, for the moves the table says to ignore, leaves the attempt as it is. Returns the
+    attempt id, or None when it does not exist and `raise_if_not_found` is False. `audit_user` and
+    `reason` are recorded on the attempt's history row (default: those of the surrounding audit context).
     """
-    audit = audit_context(reason=reason) if actor is None else audit_context(actor=actor, reason=reason)
-    with audit, transaction.atomic():
+    if to_status is not None and to_status not in SETTABLE_STATUSES:
+        raise ProctoredExamIllegalStatusTransition(f"{to_status!r} is not a status an attempt can be moved to.")
+    with _audit(audit_user, reason), transaction.atomic():
         attempt = _locked_attempt(attempt_id)
         if attempt is None:
             if raise_if_not_found:
                 raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
             return None
-        if to_status not in SETTABLE_STATUSES:
-            raise ProctoredExamIllegalStatusTransition(f"{to_status!r} is not a status an attempt can be moved to.")
-        if guard is not None:
-            guard(attempt)
-        from_status = attempt.status
-        target, timed_out = resolve_target_status(from_status, to_status)
         exam = serialize_exam(attempt.proctored_exam)
         backend = get_backend_provider(exam)
-        if not is_state_transition_legal(from_status, target):
+        from_status = attempt.status
+        decision = actions.decide(
+            action=action, actor=actor, state=attempt_state(attempt=attempt, backend=backend), requested=to_status
+        )
+        if not decision.changes:
+            return attempt.id
+        target, timed_out = resolve_target_status(from_status, decision.target)
+        if decision.move.legality is not actions.Legality.forced and not is_state_transition_legal(from_status, target):
             raise ProctoredExamIllegalStatusTransition(
                 f"Attempt {attempt_id} cannot move from {from_status} to {target}."
             )
@@ -188,9 +244,45 @@ def transition_attempt(
             update_attributable_to=update_attributable_to,
         )
         _store_new_status(context, timed_out=timed_out, timeout_timestamp=timeout_timestamp)
-        for effect in side_effects_for(target):
-            effect(context)
-        log.info("Attempt %s moved from %s to %s", attempt.id, from_status, target)
+        if decision.move.side_effects:
+            for effect in side_effects_for(target):
+                effect(context)
+        log.info("Attempt %s moved from %s to %s (%s by %s)", attempt.id, from_status, target, action, actor)
+        return attempt.id
+
+
+def authorize(*, action: str, actor: Actor, attempt: ProctoredExamStudentAttempt | None) -> actions.Decision:
+    """Ask the table about a move that is not a status write (creation, removal); raises when refused."""
+    backend = get_backend_provider(serialize_exam(attempt.proctored_exam)) if attempt is not None else None
+    return actions.decide(action=action, actor=actor, state=attempt_state(attempt=attempt, backend=backend))
+
+
+def initial_status(*, actor: Actor, vendor_status: str | None) -> str:
+    """The status a new attempt is created in: `created`, or the onboarding error its vendor answered."""
+    requested = vendor_status or Status.created
+    decision = actions.decide(
+        action="create", actor=actor, state=actions.AttemptState(status=actions.NO_ATTEMPT), requested=requested
+    )
+    return decision.target
+
+
+_FLAGS = {
+    actions.READY_TO_RESUME_FLAG: {"ready_to_resume": True, "is_resumable": False},
+    actions.RESUMED_FLAG: {"resumed": True, "is_resumable": False},
+}
+
+
+def set_resume_flag(*, action: str, actor: Actor, attempt_id) -> int:
+    """Mark an errored attempt ready to resume (staff), or resumed once its continuation exists (system)."""
+    with transaction.atomic():
+        attempt = _locked_attempt(attempt_id)
+        if attempt is None:
+            raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
+        decision = authorize(action=action, actor=actor, attempt=attempt)
+        if decision.changes:
+            for field_name, value in _FLAGS[decision.target].items():
+                setattr(attempt, field_name, value)
+            attempt.save()
         return attempt.id
 
 

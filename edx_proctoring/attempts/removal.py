@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from edx_proctoring.attempts.actions import Actor, AttemptState, decide
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.audit import audit_context, current_audit, real_user, record_audit
 from edx_proctoring.backends import get_backend_provider
@@ -60,7 +61,20 @@ def remove_attempts_from_backends(*, attempts: Iterable, failed_backends=frozens
 
 
 def remove_exam_attempt(attempt_id, requesting_user, require_backend_removal=True):
-    """Delete an attempt (the vendor's copy first) and undo what it did to credit and grades."""
+    """The host's removal of an attempt (see `remove_attempt`)."""
+    remove_attempt(
+        attempt_id=attempt_id,
+        requesting_user=requesting_user,
+        require_backend_removal=require_backend_removal,
+        actor=Actor.host,
+    )
+
+
+def remove_attempt(*, attempt_id, requesting_user, require_backend_removal: bool = True, actor: Actor) -> None:
+    """Delete an attempt (the vendor's copy first) and undo what it did to credit and grades.
+
+    `actor` must have the ``remove`` action in the actions table.
+    """
     attempt = (
         ProctoredExamStudentAttempt.objects.select_related("proctored_exam", "user")
         .filter(id=as_id(attempt_id))
@@ -68,6 +82,7 @@ def remove_exam_attempt(attempt_id, requesting_user, require_backend_removal=Tru
     )
     if attempt is None:
         raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
+    decide(action="remove", actor=actor, state=_state_of(attempt))
     if require_backend_removal:
         remove_attempt_from_backend(attempt)
     else:
@@ -107,6 +122,10 @@ def remove_exam_attempt(attempt_id, requesting_user, require_backend_removal=Tru
             )
     emit_event(serialize_exam(exam), "deleted", attempt=attempt_data)
     log.info("Removed attempt %s of user %s on exam %s", attempt_id, user_id, exam.id)
+
+
+def _state_of(attempt) -> AttemptState:
+    return AttemptState(status=attempt.status, attempt_id=attempt.id)
 
 
 # Historic names.

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from edx_proctoring.attempts.lifecycle import update_attempt_status
+from edx_proctoring.attempts.actions import Actor
+from edx_proctoring.attempts.lifecycle import perform_action
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.models import ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
 from edx_proctoring.models.lookups import as_id
 from edx_proctoring.serializers import ProctoredExamSerializer, ProctoredExamStudentAllowanceSerializer
-from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import attempt_deadline, has_attempt_timed_out
 
 _ATTEMPT_RELATIONS = ("proctored_exam", "user")
@@ -17,7 +17,9 @@ def _check_for_attempt_timeout(attempt: dict | None) -> dict | None:
     """Submit an attempt whose time ran out (as of its deadline, not now) and return it re-read."""
     if attempt is None or not has_attempt_timed_out(attempt):
         return attempt
-    update_attempt_status(attempt["id"], Status.timed_out, timeout_timestamp=attempt_deadline(attempt))
+    perform_action(
+        action="time_out", actor=Actor.system, attempt_id=attempt["id"], timeout_timestamp=attempt_deadline(attempt)
+    )
     refreshed = ProctoredExamStudentAttempt.objects.select_related(*_ATTEMPT_RELATIONS).get(id=attempt["id"])
     return serialize_attempt(refreshed)
 

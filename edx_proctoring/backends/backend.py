@@ -16,6 +16,9 @@ class ProctoringBackendProvider(abc.ABC):
     tech_support_phone = ""
     has_dashboard = False
     supports_onboarding = False
+    # Whether the vendor tells us (ready callback, PSI launch) that the learner's computer is ready; a
+    # proctored attempt on such a backend can only be started once it has. Plugins inherit the answer.
+    vendor_reports_readiness = False
     help_center_article_url = ""
     integration_specific_email = ""
 

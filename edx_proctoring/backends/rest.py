@@ -51,6 +51,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
     needs_oauth = True
     has_dashboard = True
     supports_onboarding = True
+    vendor_reports_readiness = True
     passing_statuses = ("Clean",)
     default_rules = None
     timeout = 30

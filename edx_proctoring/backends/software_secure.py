@@ -61,6 +61,7 @@ class SoftwareSecureMalformedReview(ProctoredBaseException):
 class SoftwareSecureBackendProvider(ProctoringBackendProvider):
     verbose_name = "RPNow"
     passing_statuses = SoftwareSecureReviewStatus.passing_statuses
+    vendor_reports_readiness = True
 
     def __init__(
         self,

@@ -24,12 +24,23 @@ def test_set_attempt_status_refuses_statuses_that_are_not_settable(bad_status):
         call_command("set_attempt_status", attempt_id=attempt.id, to_status=bad_status)
 
 
-def test_set_attempt_status_reports_illegal_moves_and_missing_attempts():
-    attempt = AttemptFactory(status=Status.verified)
-    with pytest.raises(CommandError, match="cannot move"):
-        call_command("set_attempt_status", attempt_id=attempt.id, to_status=Status.started)
+def test_set_attempt_status_reports_missing_attempts_and_statuses_no_row_may_hold():
     with pytest.raises(CommandError, match="does not exist"):
         call_command("set_attempt_status", attempt_id=987654, to_status=Status.started)
+    with pytest.raises(CommandError, match="not a status"):
+        call_command("set_attempt_status", attempt_id=987654, to_status=Status.expired)
+
+
+def test_given_a_verified_attempt_when_the_operator_forces_it_back_to_started_then_the_move_is_made_and_audited():
+    """The operator's command may force any move (the REST API, callbacks and admin may not)."""
+    attempt = AttemptFactory(status=Status.verified)
+
+    call_command("set_attempt_status", attempt_id=attempt.id, to_status=Status.started)
+
+    attempt.refresh_from_db()
+    assert attempt.status == Status.started
+    newest = attempt.history.order_by("-history_id").first()
+    assert newest.history_change_reason == "management command: set_attempt_status"
 
 
 def test_update_attempts_for_exam_resyncs_credit_without_emailing_again(host_services, test_backend):

@@ -14,16 +14,16 @@ from rest_framework.response import Response
 from waffle import switch_is_active
 
 from edx_proctoring import config
+from edx_proctoring.attempts.actions import Actor
 from edx_proctoring.attempts.creation import (
-    create_exam_attempt,
+    create_attempt,
     mark_exam_attempt_as_ready_to_resume,
-    reset_practice_exam,
-    start_exam_attempt,
-    stop_exam_attempt,
+    reset_practice_attempt,
+    start_attempt,
     update_exam_attempt,
 )
-from edx_proctoring.attempts.lifecycle import update_attempt_status
-from edx_proctoring.attempts.removal import remove_exam_attempt
+from edx_proctoring.attempts.lifecycle import perform_action
+from edx_proctoring.attempts.removal import remove_attempt
 from edx_proctoring.attempts.selectors import get_active_exams_for_user, get_exam_attempt_by_id
 from edx_proctoring.audit import audit_context
 from edx_proctoring.backends import get_backend_provider
@@ -38,6 +38,7 @@ from edx_proctoring.http.permissions import (
     require_course_or_global_staff,
     staff_only_response,
 )
+from edx_proctoring.logsafe import loggable_text
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.models.lookups import as_id
 from edx_proctoring.selectors import staff_lists, timer
@@ -99,8 +100,8 @@ class StudentProctoredExamAttempt(ProctoredAPIView):
             raise _missing_attempt(attempt_id)
         action = inputs.string(data, "action", max_length=64)
         acting_user_id = request.user.id
+        course_id = attempt["proctored_exam"]["course_id"]
         if data.get("user_id") is not None:
-            course_id = attempt["proctored_exam"]["course_id"]
             if action != "mark_ready_to_resume" or not is_user_course_or_global_staff(request.user, course_id):
                 raise ProctoredExamPermissionDenied(
                     "Only course staff may act for another user, and only to mark an attempt ready to resume."
@@ -111,42 +112,48 @@ class StudentProctoredExamAttempt(ProctoredAPIView):
         if action not in ATTEMPT_ACTIONS:
             raise BadRequest(f"Unknown or missing action {action!r}; expected one of: {', '.join(ATTEMPT_ACTIONS)}.")
         detail = inputs.string(data, "detail", max_length=2000)
-        return Response({"exam_attempt_id": self._act(request, attempt, action, acting_user_id, detail)})
+        # Marking ready to resume is a staff move even on one's own attempt; every other action is the owner's.
+        actor = Actor.learner
+        if action == "mark_ready_to_resume" and is_user_course_or_global_staff(request.user, course_id):
+            actor = Actor.staff
+        return Response({"exam_attempt_id": self._act(request, attempt, action, acting_user_id, detail, actor)})
 
-    def _act(self, request, attempt, action, acting_user_id, detail):
+    def _act(self, request, attempt, action, acting_user_id, detail, actor):
         attempt_id = attempt["id"]
         exam_id = attempt["proctored_exam"]["id"]
-        if action == "stop":
-            return stop_exam_attempt(attempt_id)
         if action == "start":
-            return start_exam_attempt(exam_id, acting_user_id)
-        if action == "submit":
-            return update_attempt_status(attempt_id, Status.submitted)
-        if action == "click_download_software":
-            return update_attempt_status(attempt_id, Status.download_software_clicked)
+            return start_attempt(exam_id=exam_id, user_id=acting_user_id, actor=actor)
         if action == "reset_attempt":
-            return reset_practice_exam(exam_id, acting_user_id, requesting_user=request.user)
-        if action == "decline":
-            return update_attempt_status(attempt_id, Status.declined)
+            return reset_practice_attempt(
+                exam_id=exam_id, user_id=acting_user_id, requesting_user=request.user, actor=actor
+            )
         if action == "mark_ready_to_resume":
-            with audit_context(actor=request.user, reason="staff: mark_ready_to_resume"):
-                return mark_exam_attempt_as_ready_to_resume(attempt_id)
-        # action == "error": the browser reports the proctoring software failed.
+            with audit_context(actor=request.user, reason=f"{actor}: mark_ready_to_resume"):
+                return mark_exam_attempt_as_ready_to_resume(attempt_id, actor=actor)
+        if action == "error":
+            return self._report_error(attempt, detail)
+        return perform_action(action=action, actor=actor, attempt_id=attempt_id)
+
+    @staticmethod
+    def _report_error(attempt, detail):
+        """The learner's browser reports that the proctoring software failed."""
+        attempt_id = attempt["id"]
         backend_name = attempt["proctored_exam"]["backend"]
         passthrough = bool(backend_name) and switch_is_active(PING_FAILURE_PASSTHROUGH_TEMPLATE.format(backend_name))
-        log.info("Attempt %s reported an error by its learner: %s", attempt_id, detail)
+        # The learner's text goes to the log as one quoted line: no forged log entries through newlines.
+        log.info("Attempt %s reported an error by its learner: %s", attempt_id, loggable_text(detail))
         if passthrough or attempt["status"] == Status.submitted:
             return False
         with transaction.atomic():
             update_exam_attempt(attempt_id, time_remaining_seconds=int(get_time_remaining_for_attempt(attempt)))
-            return update_attempt_status(attempt_id, Status.error)
+            return perform_action(action="error", actor=Actor.learner, attempt_id=attempt_id)
 
     @method_decorator(require_course_or_global_staff)
     def delete(self, request, attempt_id):
         if not ProctoredExamStudentAttempt.objects.filter(id=attempt_id).exists():
             raise _missing_attempt(attempt_id)
         with audit_context(actor=request.user, reason="staff: delete attempt"):
-            remove_exam_attempt(attempt_id, request.user)
+            remove_attempt(attempt_id=attempt_id, requesting_user=request.user, actor=Actor.staff)
         return Response()
 
 
@@ -169,11 +176,13 @@ class StudentProctoredExamAttemptCollection(ProctoredAPIView):
                 data={"detail": _("The exam is past its due date; it can no longer be started.")},
             )
         with transaction.atomic():
-            attempt_id = create_exam_attempt(exam_id, request.user.id, taking_as_proctored=attempt_proctored)
+            attempt_id = create_attempt(
+                exam_id=exam_id, user_id=request.user.id, taking_as_proctored=attempt_proctored, actor=Actor.learner
+            )
             if exam["is_proctored"] and not attempt_proctored:
-                update_attempt_status(attempt_id, Status.declined)
+                perform_action(action="decline", actor=Actor.learner, attempt_id=attempt_id)
             elif start_clock:
-                start_exam_attempt(exam_id, request.user.id)
+                start_attempt(exam_id=exam_id, user_id=request.user.id, actor=Actor.learner)
         return Response({"exam_attempt_id": attempt_id})
 
 
@@ -347,5 +356,5 @@ class StudentProctoredExamResetAttempts(ProctoredAPIView):
             )
         with audit_context(actor=request.user, reason="staff: reset attempts"):
             for attempt_id in attempt_ids:
-                remove_exam_attempt(attempt_id, request.user)
+                remove_attempt(attempt_id=attempt_id, requesting_user=request.user, actor=Actor.staff)
         return Response()

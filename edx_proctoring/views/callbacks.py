@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import edx_proctoring.rules  # noqa: F401 - registers edx_proctoring.can_review_attempt
+from edx_proctoring.attempts.actions import Actor
 from edx_proctoring.attempts.creation import mark_exam_attempt_as_ready
 from edx_proctoring.attempts.selectors import get_exam_attempt_by_external_id, locate_attempt_by_attempt_code
 from edx_proctoring.attempts.serialization import serialize_attempt
@@ -30,7 +31,6 @@ from edx_proctoring.http import rate_limits
 from edx_proctoring.http.base import ProctoredAPIView
 from edx_proctoring.http.errors import BadRequest, proctoring_error_response
 from edx_proctoring.models import ProctoredExamSoftwareSecureReview
-from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +109,8 @@ class ExamReadyCallback(ProctoredAPIView):
         with audited_attempt_action(
             "vendor_callback.ready", attempt_id=attempt["id"], actor=request.user, reason="vendor callback: ready"
         ):
-            if attempt["status"] in (Status.created, Status.download_software_clicked):
-                mark_exam_attempt_as_ready(attempt["id"])
+            # An attempt already past the ready step is left as it is (the table ignores the call): still "OK".
+            mark_exam_attempt_as_ready(attempt["id"], actor=Actor.vendor)
         return Response(data="OK")
 
 

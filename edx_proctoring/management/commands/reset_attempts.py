@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from edx_proctoring.attempts.removal import remove_exam_attempt
+from edx_proctoring.attempts.actions import Actor
+from edx_proctoring.attempts.removal import remove_attempt
 from edx_proctoring.exceptions import StudentExamAttemptDoesNotExistsException
 from edx_proctoring.management.commands.batching import add_batch_arguments, in_batches
 
@@ -28,7 +29,9 @@ class Command(BaseCommand):
         for batch in in_batches(ids, batch_size=options["batch_size"], sleep_time=options["sleep_time"]):
             for attempt_id in batch:
                 try:
-                    remove_exam_attempt(attempt_id, None, require_backend_removal=False)
+                    remove_attempt(
+                        attempt_id=attempt_id, requesting_user=None, require_backend_removal=False, actor=Actor.operator
+                    )
                     removed += 1
                 except StudentExamAttemptDoesNotExistsException:
                     missing += 1

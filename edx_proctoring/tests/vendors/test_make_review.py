@@ -190,7 +190,7 @@ class TestAtomicity:
         def explode(*args, **kwargs):
             raise RuntimeError("vendor down")
 
-        monkeypatch.setattr(reviews, "update_attempt_status", explode)
+        monkeypatch.setattr(reviews, "perform_action", explode)
         client = APIClient(raise_request_exception=False)
         client.force_login(principal)
         url = reverse("edx_proctoring:proctored_exam.attempt.callback", args=[attempt.external_id])
