@@ -8,6 +8,8 @@ git) unless ``DEMO_VAR_DIR`` points elsewhere, as the browser tests do. ``DEMO_P
 import os
 from pathlib import Path
 
+from demo.vendor_jwt import SIGNING_KEY_ID, public_jwk_set, signing_key_pem, vendor_callback_jwt_auth
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("DEMO_VAR_DIR") or BASE_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -129,19 +131,21 @@ PROCTORING_BACKENDS = {
     "null": {},
 }
 
-# The mock vendor calls the site back with HS256 JWTs signed with this secret, as the LMS user
-# DEMO_VENDOR_USERNAME (a member of the group mock_vendor_review).
+# The mock vendor calls the site back as the LMS user DEMO_VENDOR_USERNAME (a member of the group
+# mock_vendor_review) with RS512 JWTs signed by the demo's private key, standing in for the tokens an
+# LMS's OAuth2 provider issues; JWT_AUTH is what the README's operator notes ask of a production host.
 DEMO_VENDOR_USERNAME = "mock-vendor"
 DEMO_JWT_SECRET = "demo-jwt-secret-for-the-local-demo-only"  # noqa: S105 - a local demo
 DEMO_JWT_ISSUER = f"{LMS_ROOT_URL}/oauth2"
 DEMO_JWT_AUDIENCE = "demo-lms"
-JWT_AUTH = {
-    "JWT_AUTH_HEADER_PREFIX": "JWT",
-    "JWT_ISSUER": DEMO_JWT_ISSUER,
-    "JWT_AUDIENCE": DEMO_JWT_AUDIENCE,
-    "JWT_SECRET_KEY": DEMO_JWT_SECRET,
-    "JWT_ISSUERS": [{"ISSUER": DEMO_JWT_ISSUER, "AUDIENCE": DEMO_JWT_AUDIENCE, "SECRET_KEY": DEMO_JWT_SECRET}],
-}
+DEMO_JWT_PRIVATE_KEY_FILE = VAR_DIR / "jwt-signing-key.pem"
+DEMO_JWT_KEY_ID = SIGNING_KEY_ID
+JWT_AUTH = vendor_callback_jwt_auth(
+    issuer=DEMO_JWT_ISSUER,
+    audience=DEMO_JWT_AUDIENCE,
+    secret_key=DEMO_JWT_SECRET,
+    public_jwk_set=public_jwk_set(private_pem=signing_key_pem(path=DEMO_JWT_PRIVATE_KEY_FILE)),
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -3,7 +3,6 @@
 The helpers live in the domain modules; this module re-exports them under their old names.
 """
 
-from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
@@ -26,6 +25,7 @@ from edx_proctoring.exams import (  # noqa: F401
     get_exam_url,
     resolve_exam_url_for_learning_mfe,
 )
+from edx_proctoring.http.jwt_auth import ProctoringJwtAuthentication
 from edx_proctoring.identity import obscured_user_id  # noqa: F401
 from edx_proctoring.timing import (  # noqa: F401
     get_course_end_date,
@@ -41,5 +41,6 @@ from edx_proctoring.timing import (  # noqa: F401
 class AuthenticatedAPIView(APIView):
     """An API view for signed-in users (browser session or JWT)."""
 
-    authentication_classes = (SessionAuthentication, JwtAuthentication)
+    # edx-drf-extensions' JwtAuthentication, refusing unsigned and never-expiring tokens whatever the host set.
+    authentication_classes = (SessionAuthentication, ProctoringJwtAuthentication)
     permission_classes = (IsAuthenticated,)

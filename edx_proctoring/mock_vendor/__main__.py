@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from edx_proctoring.mock_vendor.lms import LmsAuth
 from edx_proctoring.mock_vendor.server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PORT, MockVendor
@@ -29,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     lms.add_argument("--lms-url", help="LMS root URL, e.g. http://127.0.0.1:8000")
     lms.add_argument("--lms-auth-header", help='a fixed header, e.g. "Authorization: JWT eyJ..."')
     lms.add_argument("--lms-jwt-secret", help="mint HS256 JWTs with this secret (the LMS's JWT secret key)")
+    lms.add_argument(
+        "--lms-jwt-private-key", type=Path, help="mint RS512 JWTs with this RSA private key (PEM file) instead"
+    )
+    lms.add_argument("--lms-jwt-key-id", help="kid header of RS512 JWTs (a key of the LMS's public key set)")
     lms.add_argument("--lms-jwt-issuer", help="iss claim of minted JWTs")
     lms.add_argument("--lms-jwt-audience", help="aud claim of minted JWTs")
     lms.add_argument("--lms-username", help="LMS user of minted JWTs (member of group <backend>_review)")
@@ -64,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         lms_auth=LmsAuth(
             header=args.lms_auth_header,
             jwt_secret=args.lms_jwt_secret,
+            jwt_private_key=args.lms_jwt_private_key.read_text() if args.lms_jwt_private_key else None,
+            jwt_key_id=args.lms_jwt_key_id,
             jwt_issuer=args.lms_jwt_issuer,
             jwt_audience=args.lms_jwt_audience,
             username=args.lms_username,

@@ -5,8 +5,9 @@ Callbacks are queued with a delay and sent by a background thread, like a real v
 caller's thread, which lets a test decide exactly when the LMS is called.
 
 Authentication to the LMS is either a fixed header (``Authorization: JWT …`` obtained elsewhere) or a
-short-lived HS256 JWT the mock vendor mints itself for a configured LMS username, with the secret (and,
-when the LMS checks them, the issuer and audience) of the LMS's JWT configuration.
+short-lived JWT the mock vendor mints itself for a configured LMS username: RS512 with an RSA private key
+whose public half the LMS trusts, or HS256 with the LMS's JWT secret (and, when the LMS checks them, the
+issuer and audience of its JWT configuration). Every token carries ``exp`` and ``iat``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ class LmsAuth:
 
     header: str | None = None
     jwt_secret: str | None = None
+    # An RSA private key (PEM): tokens are then RS512, as an LMS's OAuth2 provider signs them, and the LMS
+    # checks them with the public key in its JWT_PUBLIC_SIGNING_JWK_SET.
+    jwt_private_key: str | None = None
+    jwt_key_id: str | None = None
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
     username: str | None = None
@@ -52,7 +57,7 @@ class LmsAuth:
         if self.header:
             name, _, value = self.header.partition(":")
             return {name.strip(): value.strip()}
-        if self.jwt_secret and self.username:
+        if (self.jwt_secret or self.jwt_private_key) and self.username:
             now = int(time.time())
             claims: dict[str, Any] = {
                 "preferred_username": self.username,
@@ -66,7 +71,11 @@ class LmsAuth:
                 claims["iss"] = self.jwt_issuer
             if self.jwt_audience:
                 claims["aud"] = self.jwt_audience
-            token = jwt.encode(claims, self.jwt_secret, algorithm="HS256")
+            if self.jwt_private_key:
+                headers = {"kid": self.jwt_key_id} if self.jwt_key_id else None
+                token = jwt.encode(claims, self.jwt_private_key, algorithm="RS512", headers=headers)
+            else:
+                token = jwt.encode(claims, self.jwt_secret, algorithm="HS256")
             return {"Authorization": f"{self.jwt_header_prefix} {token}"}
         return {}
 
