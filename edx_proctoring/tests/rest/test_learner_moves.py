@@ -191,3 +191,21 @@ def test_nothing_is_written_when_a_learner_move_is_refused(services, learner, ex
     assert ProctoredExamStudentAttempt.objects.count() == count
     attempt.refresh_from_db()
     assert attempt.taking_as_proctored is True
+
+
+def test_a_learners_error_report_is_logged_as_one_line_whatever_it_contains(services, learner, exam, caplog):
+    """Finding 6: learner text in the log cannot forge entries (newlines escaped, bounded length)."""
+    attempt = AttemptFactory(user=learner, proctored_exam=exam, status=Status.started, started_at=now())
+    forged = "camera lost\n2026-11-30 INFO Attempt 1 verified by staff\r\x1b[2J" + "x" * 5000
+    url = reverse("edx_proctoring:proctored_exam.attempt", args=[attempt.id])
+
+    with caplog.at_level("INFO", logger="edx_proctoring.views.attempts"):
+        response = client_for(learner).put(url, {"action": "error", "detail": forged[:2000]}, format="json")
+
+    assert response.status_code == 200
+    reports = [record.getMessage() for record in caplog.records if "reported an error" in record.getMessage()]
+    assert len(reports) == 1
+    message = reports[0]
+    assert "\n" not in message and "\r" not in message and "\x1b" not in message
+    assert "\\n2026-11-30 INFO" in message
+    assert len(message) < 700
