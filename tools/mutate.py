@@ -18,6 +18,7 @@ score = killed / (killed + survivors not listed as equivalent).
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import shutil
 import subprocess
@@ -105,6 +106,34 @@ def changed_lines(diff: str) -> tuple[str, str]:
     return " ".join(removed), " ".join(added)
 
 
+def annotation_spans(module: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the module's type annotations are: with postponed evaluation they never run, so mutants there
+    (``int | None`` -> ``int - None``) are equivalent by construction and are not generated."""
+    tree = ast.parse(module.read_text())
+    annotations = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            annotations.append(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
+            annotations.append(node.returns)
+    return [((a.lineno, a.col_offset), (a.end_lineno, a.end_col_offset)) for a in annotations]
+
+
+def skip_annotations(db, module: Path) -> int:
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    if "from __future__ import annotations" not in module.read_text():
+        return 0
+    spans = annotation_spans(module)
+    skipped = 0
+    for item in list(db.pending_work_items):
+        position = tuple(item.mutations[0].start_pos)
+        if any(start <= position < end for start, end in spans):
+            db.set_result(item.job_id, WorkResult(output="type annotation", worker_outcome=WorkerOutcome.SKIPPED))
+            skipped += 1
+    return skipped
+
+
 def run_target(name: str, target: dict, settings: dict, equivalents: list[dict]) -> Outcome:
     from cosmic_ray.mutating import mutate_and_test
     from cosmic_ray.work_db import WorkDB, use_db
@@ -122,8 +151,11 @@ def run_target(name: str, target: dict, settings: dict, equivalents: list[dict])
     started = time.monotonic()
     workdir = SCRATCH / name
     tree = workdir / "tree"
+    if workdir.exists():
+        shutil.rmtree(workdir)
     copy_tree(tree)
-    test_command = " ".join([sys.executable, "-m", "pytest", *settings["pytest-args"], *target["tests"]])
+    plugins = [arg for plugin in settings.get("plugins", []) for arg in ("-p", plugin)]
+    test_command = " ".join([sys.executable, "-m", "pytest", *settings["pytest-args"], *plugins, *target["tests"]])
     config = workdir / "cosmic-ray.toml"
     session = workdir / "session.sqlite"
     config.write_text(
@@ -149,12 +181,13 @@ def run_target(name: str, target: dict, settings: dict, equivalents: list[dict])
     subprocess.run([bin_dir / "cr-filter-operators", session, config], check=True)
 
     with use_db(str(session), WorkDB.Mode.open) as db:
+        skip_annotations(db, Path(target["module"]))
         pending = list(db.pending_work_items)
         for index, item in enumerate(pending, 1):
             result = mutate_and_test(item.mutations, test_command, float(settings["timeout"]))
             db.set_result(item.job_id, result)
             mutation = item.mutations[0]
-            verdict = result.test_outcome or result.worker_outcome
+            verdict = (result.test_outcome or result.worker_outcome).value
             print(
                 f"  [{index}/{len(pending)}] {verdict:<11} line {mutation.start_pos[0]:<4} {mutation.operator_name}",
                 flush=True,
@@ -236,6 +269,8 @@ def main() -> int:
     equivalents = load_toml(EQUIVALENTS).get("equivalent", []) if EQUIVALENTS.exists() else []
     os.environ["DB"] = "sqlite"
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    if "plugins" in settings:
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     outcomes = []
     for name in args.targets or list(targets):
         outcomes.append(run_target(name, targets[name], settings, equivalents))

@@ -132,6 +132,12 @@ def test_the_allowed_minutes_are_cut_to_the_whole_minutes_left_before_the_due_da
     assert allowed(later, extra_minutes=30) == 61
 
 
+def test_a_due_date_far_ahead_leaves_the_limit_unchanged():
+    exam = ProctoredExamFactory(time_limit_mins=60, due_date=NOW + timedelta(days=7))
+    assert allowed(exam) == 60
+    assert allowed(exam, extra_minutes=30) == 90
+
+
 def test_a_resumed_attempt_gets_its_whole_saved_minutes_and_a_fresh_one_the_limit_plus_allowance():
     exam = ProctoredExamFactory(time_limit_mins=60, due_date=None)
     assert allowed(exam, resume_seconds=659) == 10
@@ -162,6 +168,19 @@ def test_the_course_end_is_the_end_date_not_another_date_edx_when_holds_for_the_
     )
     assert timing.get_course_end_date(exam.course_id) == end
     assert not timing.has_end_date_passed(exam.course_id)
+
+
+def test_a_course_with_only_due_and_start_dates_has_no_end_date():
+    exam = TimedExamFactory(due_date=None)
+    publish_dates(
+        exam.course_id,
+        [
+            (exam_block(exam), {"due": NOW - timedelta(days=1)}),
+            (course_block(exam.course_id), {"start": NOW - timedelta(days=30)}),
+        ],
+    )
+    assert timing.get_course_end_date(exam.course_id) is None
+    assert not timing.is_exam_passed_due(serialize_exam(TimedExamFactory(due_date=None)))
 
 
 def test_a_course_whose_dates_hold_no_end_has_no_end_date():
