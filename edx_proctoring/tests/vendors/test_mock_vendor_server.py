@@ -299,6 +299,13 @@ def test_cli_options():
     )
 
 
+def test_cli_signs_callbacks_with_a_private_key_file(tmp_path):
+    key = tmp_path / "key.pem"
+    args = build_parser().parse_args(["--lms-jwt-private-key", str(key), "--lms-jwt-key-id", "k1"])
+
+    assert (args.lms_jwt_private_key, args.lms_jwt_key_id) == (key, "k1")
+
+
 def test_runs_as_a_module():
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
