@@ -203,7 +203,8 @@ MOVES_LIST: tuple[Move, ...] = (
         Actor.learner,
         {Status.created},
         Status.download_software_clicked,
-        unchanged={Status.download_software_clicked},
+        # Clicking the download link again once the vendor reported ready must not undo the ready step.
+        unchanged={Status.download_software_clicked, Status.ready_to_start},
     ),
     _row(
         "start",
