@@ -119,9 +119,7 @@ def update_attempt_status(
     update_attributable_to=None,
 ):
     """The host's (edx-platform's) status change, with 6.1.x semantics; returns the attempt id."""
-    return perform_action(
-        action="update_status",
-        actor=Actor.host,
+    return transition_attempt(
         attempt_id=attempt_id,
         to_status=to_status,
         raise_if_not_found=raise_if_not_found,
