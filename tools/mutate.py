@@ -167,7 +167,7 @@ def run_target(name: str, target: dict, settings: dict, equivalents: list[dict])
         "[cosmic-ray.distributor]\n"
         'name = "local"\n'
         "[cosmic-ray.filters.operators-filter]\n"
-        f"exclude-operators = {settings.get('exclude-operators', [])!r}\n"
+        f"exclude-operators = {target.get('exclude-operators', settings.get('exclude-operators', []))!r}\n"
     )
     bin_dir = Path(sys.executable).parent
     os.chdir(tree)

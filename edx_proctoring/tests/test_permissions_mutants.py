@@ -6,6 +6,7 @@ exist, bodies naming nothing (absent, null, empty), non-mapping bodies and the b
 One test goes through a real staff route to show what a host without the instructor service answers.
 """
 
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -39,7 +40,8 @@ global_staff_view = permissions.require_staff(view)
 
 
 def call(user, body=None, **url_kwargs):
-    request = SimpleNamespace(user=user, data={} if body is None else body)
+    """Call the protected view as DRF would: the body parsed from JSON, so its strings are new objects."""
+    request = SimpleNamespace(user=user, data=json.loads(json.dumps({} if body is None else body)))
     return staff_view(request, **url_kwargs)
 
 
@@ -231,6 +233,14 @@ class TestTheBodyAgreesWithTheUrl:
             with pytest.raises(BadRequest, match="exam_id"):
                 call(caller, {"exam_id": "not-an-id"}, exam_id=exam.id)
 
+    def test_a_body_repeating_the_url_attempt_passes_and_naming_another_is_a_400(
+        self, instructor, course_staff, attempt
+    ):
+        assert call(course_staff, {"attempt_id": attempt.id}, attempt_id=attempt.id).status_code == 200
+        assert call(course_staff, {"attempt_id": str(attempt.id)}, attempt_id=attempt.id).status_code == 200
+        with pytest.raises(BadRequest, match="attempt_id"):
+            call(course_staff, {"attempt_id": attempt.id + 1}, attempt_id=attempt.id)
+
     def test_a_body_naming_another_learner_than_the_url_is_a_400(self, instructor, course_staff, exam):
         with pytest.raises(BadRequest, match="user_id"):
             call(course_staff, {"user_id": 7}, exam_id=exam.id, user_id=8)
@@ -238,8 +248,9 @@ class TestTheBodyAgreesWithTheUrl:
 
     def test_a_body_course_must_be_the_url_course_as_a_string(self, instructor, course_staff):
         assert call(course_staff, {"course_id": COURSE_ID}, course_id=COURSE_ID).status_code == 200
-        with pytest.raises(BadRequest, match="course_id"):
-            call(course_staff, {"course_id": OTHER_COURSE_ID}, course_id=COURSE_ID)
+        for other in (OTHER_COURSE_ID, "course-v1:edX+Zebra+2026", "course-v1:edX+Proctoring+2026x"):
+            with pytest.raises(BadRequest, match="course_id"):
+                call(course_staff, {"course_id": other}, course_id=COURSE_ID)
         with pytest.raises(BadRequest, match="course_id"):
             call(course_staff, {"course_id": 2026}, course_id=COURSE_ID)
 
@@ -250,9 +261,12 @@ class TestTheBodyAgreesWithTheUrl:
 
     def test_a_body_exam_must_be_the_exam_of_the_url_attempt(self, instructor, course_staff, exam, attempt):
         assert call(course_staff, {"exam_id": exam.id}, attempt_id=attempt.id).status_code == 200
-        same_course = ProctoredExamFactory(course_id=COURSE_ID)
+        later_exam = ProctoredExamFactory(course_id=COURSE_ID)
         with pytest.raises(BadRequest, match="not part of"):
-            call(course_staff, {"exam_id": same_course.id}, attempt_id=attempt.id)
+            call(course_staff, {"exam_id": later_exam.id}, attempt_id=attempt.id)
+        attempt_on_later_exam = AttemptFactory(proctored_exam=later_exam)
+        with pytest.raises(BadRequest, match="not part of"):
+            call(course_staff, {"exam_id": exam.id}, attempt_id=attempt_on_later_exam.id)
 
     def test_a_non_staff_caller_is_refused_before_being_told_about_the_body(self, instructor, learner, exam):
         assert call(learner, {"exam_id": UNKNOWN_ID}, course_id=COURSE_ID).data == STAFF_ONLY
