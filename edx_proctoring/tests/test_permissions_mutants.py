@@ -111,6 +111,12 @@ class TestIsUserCourseOrGlobalStaff:
         assert not permissions.is_user_course_or_global_staff(course_staff, OTHER_COURSE_ID)
         assert not permissions.is_user_course_or_global_staff(learner, COURSE_ID)
 
+    def test_a_user_model_without_is_staff_is_not_global_staff_at_a_staff_route(self, instructor, exam):
+        caller = SimpleNamespace(username="mallory")
+        assert call(caller, exam_id=exam.id).data == STAFF_ONLY
+        with pytest.raises(ProctoredExamNotFoundException):
+            call(caller, exam_id=UNKNOWN_ID)
+
     def test_a_caller_without_an_is_staff_attribute_is_not_global_staff(self):
         assert not permissions.is_user_course_or_global_staff(object(), None)
         assert not permissions.is_user_course_or_global_staff(AnonymousUser(), COURSE_ID)
@@ -241,6 +247,12 @@ class TestTheBodyAgreesWithTheUrl:
         with pytest.raises(BadRequest, match="attempt_id"):
             call(course_staff, {"attempt_id": attempt.id + 1}, attempt_id=attempt.id)
 
+    def test_large_ids_in_the_body_are_compared_by_value(self, instructor, course_staff):
+        big_exam = ProctoredExamFactory(id=100_000, course_id=COURSE_ID)
+        big_attempt = AttemptFactory(id=200_000, proctored_exam=big_exam)
+        assert call(course_staff, {"user_id": 300_000}, exam_id=big_exam.id, user_id=300_000).status_code == 200
+        assert call(course_staff, {"exam_id": 100_000}, attempt_id=big_attempt.id).status_code == 200
+
     def test_a_body_naming_another_learner_than_the_url_is_a_400(self, instructor, course_staff, exam):
         with pytest.raises(BadRequest, match="user_id"):
             call(course_staff, {"user_id": 7}, exam_id=exam.id, user_id=8)
@@ -256,8 +268,10 @@ class TestTheBodyAgreesWithTheUrl:
 
     def test_a_body_exam_must_be_in_the_course_the_url_names(self, instructor, course_staff, exam, other_exam):
         assert call(course_staff, {"exam_id": exam.id}, course_id=COURSE_ID).status_code == 200
-        with pytest.raises(BadRequest, match="not part of"):
-            call(course_staff, {"exam_id": other_exam.id}, course_id=COURSE_ID)
+        later_course_exam = ProctoredExamFactory(course_id="course-v1:edX+Zebra+2026")
+        for foreign in (other_exam, later_course_exam):
+            with pytest.raises(BadRequest, match="not part of"):
+                call(course_staff, {"exam_id": foreign.id}, course_id=COURSE_ID)
 
     def test_a_body_exam_must_be_the_exam_of_the_url_attempt(self, instructor, course_staff, exam, attempt):
         assert call(course_staff, {"exam_id": exam.id}, attempt_id=attempt.id).status_code == 200
