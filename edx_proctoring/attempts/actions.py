@@ -374,7 +374,7 @@ def decide(*, action: str, actor: Actor, state: AttemptState, requested: str | N
     if move.legality is Legality.table and move.sources != ANY and state.status not in move.sources:
         return _refusal(move, state, "not from this status")
     if move.legality is Legality.historic and not is_state_transition_legal(state.status, target):
-        return _refusal(move, state, f"a completed attempt cannot become {target!r} again")
+        return _refusal(move, state, f"a completed attempt cannot move from {state.status} to {target}")
     if move.guard is not None:
         why = move.guard(state, target)
         if why:
