@@ -209,3 +209,21 @@ def test_a_learners_error_report_is_logged_as_one_line_whatever_it_contains(serv
     assert "\n" not in message and "\r" not in message and "\x1b" not in message
     assert "\\n2026-11-30 INFO" in message
     assert len(message) < 700
+
+
+def test_resetting_a_practice_attempt_sets_it_aside_without_status_side_effects(
+    services, learner, tracked_events, status_signals
+):
+    """6.1.x sets a reset practice attempt aside with a plain save: no status event, signal, credit or email."""
+    practice = ProctoredExamFactory(is_practice_exam=True)
+    attempt = AttemptFactory(user=learner, proctored_exam=practice, status=Status.error, completed_at=now())
+
+    response = _put(learner, attempt, "reset_attempt")
+
+    assert response.status_code == 200, response.content
+    attempt.refresh_from_db()
+    assert attempt.status == Status.onboarding_reset
+    assert [signal["status"] for signal in status_signals] == [Status.created]
+    assert "edx.special_exam.practice.attempt.onboarding_reset" not in tracked_events.names()
+    assert services["credit"].status["credit_requirement_status"] == []
+    assert response.json()["exam_attempt_id"] != attempt.id
