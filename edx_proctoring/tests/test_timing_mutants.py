@@ -84,6 +84,21 @@ def test_an_attempt_has_not_timed_out_at_the_exact_second_of_its_deadline_and_ha
         assert timing.get_time_remaining_for_attempt(attempt) == 1
 
 
+def test_no_time_remains_half_a_second_after_the_deadline_never_a_negative_amount():
+    attempt = started_attempt(minutes_ago=60, allowed=60)
+    with time_machine.travel(NOW + timedelta(milliseconds=500), tick=False):
+        assert timing.get_time_remaining_for_attempt(attempt) == 0
+    with time_machine.travel(NOW - timedelta(milliseconds=500), tick=False):
+        assert timing.get_time_remaining_for_attempt(attempt) == 0.5
+
+
+def test_a_deadline_even_one_minute_past_the_end_of_the_calendar_is_the_end_of_the_calendar():
+    last_minute = datetime.max.replace(tzinfo=UTC) - timedelta(seconds=30)
+    assert timing.deadline_of(started_at=last_minute, allowed_minutes=1) == timing.LATEST_DEADLINE
+    first_minute = datetime.min.replace(tzinfo=UTC) + timedelta(seconds=30)
+    assert timing.deadline_of(started_at=first_minute, allowed_minutes=-1) == timing.EARLIEST_DEADLINE
+
+
 def test_a_finished_or_unstarted_attempt_never_times_out_nor_has_time_left():
     submitted = started_attempt(minutes_ago=120, allowed=60, status="submitted")
     assert not timing.has_attempt_timed_out(submitted)
