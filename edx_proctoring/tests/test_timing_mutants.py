@@ -99,6 +99,13 @@ def test_a_deadline_even_one_minute_past_the_end_of_the_calendar_is_the_end_of_t
     assert timing.deadline_of(started_at=first_minute, allowed_minutes=-1) == timing.EARLIEST_DEADLINE
 
 
+def test_stored_minutes_are_bounded_both_ways_by_the_largest_storable_number():
+    far_future = datetime(9000, 1, 1, tzinfo=UTC)
+    bound = timedelta(minutes=timing.MAX_ALLOWED_MINUTES)
+    assert timing.deadline_of(started_at=far_future, allowed_minutes=-(2**40)) == far_future - bound
+    assert timing.deadline_of(started_at=NOW, allowed_minutes=2**40) == NOW + bound
+
+
 def test_a_finished_or_unstarted_attempt_never_times_out_nor_has_time_left():
     submitted = started_attempt(minutes_ago=120, allowed=60, status="submitted")
     assert not timing.has_attempt_timed_out(submitted)
