@@ -134,10 +134,9 @@ def skip_annotations(db, module: Path) -> int:
     return skipped
 
 
-def run_target(name: str, target: dict, settings: dict, equivalents: list[dict]) -> Outcome:
+def run_target(name: str, target: dict, settings: dict, equivalents: list[dict], report_only: bool) -> Outcome:
     from cosmic_ray.mutating import mutate_and_test
     from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
     outcome = Outcome(name=name, module=target["module"])
     if not (ROOT / target["module"]).is_file():
@@ -151,13 +150,22 @@ def run_target(name: str, target: dict, settings: dict, equivalents: list[dict])
     started = time.monotonic()
     workdir = SCRATCH / name
     tree = workdir / "tree"
+    session = workdir / "session.sqlite"
+    if report_only:
+        if not session.exists():
+            outcome.skipped_reason = f"no earlier run in {workdir.relative_to(ROOT)}"
+            return outcome
+        os.chdir(tree)
+        outcome = tally(outcome, session, equivalents, started)
+        recorded = workdir / "seconds.txt"
+        outcome.seconds = float(recorded.read_text()) if recorded.exists() else 0.0
+        return outcome
     if workdir.exists():
         shutil.rmtree(workdir)
     copy_tree(tree)
     plugins = [arg for plugin in settings.get("plugins", []) for arg in ("-p", plugin)]
     test_command = " ".join([sys.executable, "-m", "pytest", *settings["pytest-args"], *plugins, *target["tests"]])
     config = workdir / "cosmic-ray.toml"
-    session = workdir / "session.sqlite"
     config.write_text(
         "[cosmic-ray]\n"
         f'module-path = "{target["module"]}"\n'
@@ -192,6 +200,17 @@ def run_target(name: str, target: dict, settings: dict, equivalents: list[dict])
                 f"  [{index}/{len(pending)}] {verdict:<11} line {mutation.start_pos[0]:<4} {mutation.operator_name}",
                 flush=True,
             )
+    outcome = tally(outcome, session, equivalents, started)
+    (workdir / "seconds.txt").write_text(f"{outcome.seconds:.0f}\n")
+    return outcome
+
+
+def tally(outcome: Outcome, session: Path, equivalents: list[dict], started: float) -> Outcome:
+    """Count the session's results and set aside the survivors listed as equivalent."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+
+    with use_db(str(session), WorkDB.Mode.open) as db:
         for item, result in db.completed_work_items:
             if result.worker_outcome == WorkerOutcome.SKIPPED:
                 continue
@@ -207,7 +226,7 @@ def run_target(name: str, target: dict, settings: dict, equivalents: list[dict])
     listed = {
         (entry["operator"], entry["line"].strip(), entry["mutant"].strip())
         for entry in equivalents
-        if entry["module"] == target["module"]
+        if entry["module"] == outcome.module
     }
     outcome.equivalent = [s for s in outcome.survivors if s.key() in listed]
     outcome.survivors.sort(key=lambda s: s.line_no)
@@ -260,6 +279,11 @@ def main() -> int:
     config = load_toml(CONFIG)
     targets = config["targets"]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="re-read the last run's results in .mutate/ (e.g. after editing the equivalents) without running",
+    )
     parser.add_argument("targets", nargs="*", help=f"targets to run (default: all of {', '.join(targets)})")
     args = parser.parse_args()
     unknown = [name for name in args.targets if name not in targets]
@@ -273,7 +297,7 @@ def main() -> int:
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     outcomes = []
     for name in args.targets or list(targets):
-        outcomes.append(run_target(name, targets[name], settings, equivalents))
+        outcomes.append(run_target(name, targets[name], settings, equivalents, args.report_only))
         os.chdir(ROOT)
     passed = report(outcomes, float(settings["threshold"]), equivalents)
     return 0 if passed else 1
