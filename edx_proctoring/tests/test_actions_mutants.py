@@ -113,6 +113,12 @@ class TestLearner:
             outcome("start", Actor.learner, S.started, has_started=True)
         assert outcome("start", Actor.learner, S.ready_to_submit, has_started=True) == S.started
 
+    def test_a_running_attempt_read_from_the_database_cannot_start_again(self):
+        status_from_a_row = "".join(["star", "ted"])  # equal to S.started, but not the same str object
+        assert status_from_a_row == S.started and status_from_a_row is not S.started
+        with pytest.raises(StudentExamAttemptedAlreadyStarted):
+            outcome("start", Actor.learner, status_from_a_row, has_started=True)
+
     def test_stops_a_running_attempt_to_review_it(self):
         assert table("stop", Actor.learner) == expected(
             [({S.started}, S.ready_to_submit)], "refused", unchanged={S.ready_to_submit}
