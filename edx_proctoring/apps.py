@@ -117,7 +117,9 @@ class EdxProctoringConfig(AppConfig):
 
     def __init__(self, app_name, app_module):
         super().__init__(app_name, app_module)
-        self._backends: dict[str, Any] | None = None
+        self._backends: BackendRegistry | None = None
+        # Instances code put into `backends` itself; they outlive every rebuild, as they did in 6.1.x.
+        self._assigned_backends: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     def ready(self):
@@ -133,18 +135,28 @@ class EdxProctoringConfig(AppConfig):
             make_worker_config(self.backends.values(), out=os.path.join(str(env_root), "workers.json"))
 
     @property
-    def backends(self) -> dict[str, Any]:
-        """Backend instances by name, built on first use from PROCTORING_BACKENDS."""
+    def backends(self) -> BackendRegistry:
+        """Backend instances by name, built on first use from PROCTORING_BACKENDS.
+
+        An instance assigned into this dict (``config.backends["test"] = TestBackend()``, as host and
+        plugin test suites register theirs) is kept across rebuilds until it is deleted from the dict.
+        """
         if self._backends is None:
             self._build_backends()
         return self._backends
 
     @backends.setter
     def backends(self, value: dict[str, Any]) -> None:
-        self._backends = value
+        # Replacing the whole dict (6.1.x code may) assigns every entry: all of them survive rebuilds.
+        self._assigned_backends.clear()
+        self._assigned_backends.update(value)
+        self._build_backends()
 
     def reset_backends(self) -> None:
-        """Forget the built backends so the next use rebuilds them from the current settings."""
+        """Forget the built backends so the next use rebuilds them from the current settings.
+
+        Instances assigned into `backends` by code are kept.
+        """
         self._backends = None
 
     def _on_setting_changed(self, setting=None, **kwargs):
@@ -163,7 +175,7 @@ class EdxProctoringConfig(AppConfig):
             kwargs = {key: value for key, value in options.items() if key in BACKEND_CONFIGURATION_ALLOW_LIST}
             backends[name] = backend_class(**kwargs)
         with self._lock:
-            self._backends = backends
+            self._backends = BackendRegistry(built=backends, assigned=self._assigned_backends)
 
     def get_backend(self, name=None):
         """The backend called `name` (the DEFAULT one when None)."""
@@ -185,6 +197,54 @@ class EdxProctoringConfig(AppConfig):
     def get_backend_choices(self):
         for name, backend in self.backends.items():
             yield name, getattr(backend, "verbose_name", None) or "Unknown"
+
+
+class BackendRegistry(dict):
+    """The backends by name: those built from the settings, overlaid with those code assigned.
+
+    Writes through the dict interface (item assignment, ``update``, ``setdefault``) are recorded in
+    `assigned`, a dict the app config keeps, so a rebuild after a change of PROCTORING_BACKENDS puts
+    them back; deleting an entry forgets it.
+    """
+
+    def __init__(self, *, built: dict[str, Any], assigned: dict[str, Any]):
+        super().__init__(built)
+        super().update(assigned)
+        self.assigned = assigned
+
+    def __setitem__(self, name, backend):
+        self.assigned[name] = backend
+        super().__setitem__(name, backend)
+
+    def __delitem__(self, name):
+        super().__delitem__(name)
+        self.assigned.pop(name, None)
+
+    def pop(self, name, *default):
+        self.assigned.pop(name, None)
+        return super().pop(name, *default)
+
+    def popitem(self):
+        name, backend = super().popitem()
+        self.assigned.pop(name, None)
+        return name, backend
+
+    def clear(self):
+        self.assigned.clear()
+        super().clear()
+
+    def update(self, *args, **kwargs):
+        for name, backend in dict(*args, **kwargs).items():
+            self[name] = backend
+
+    def setdefault(self, name, default=None):
+        if name not in self:
+            self[name] = default
+        return self[name]
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
 
 
 def _entry_point_backend_classes():
