@@ -13,11 +13,9 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from edx_proctoring.http.pagination import PAGE_SIZE, page_number, total_pages
-from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
-from edx_proctoring.serializers import (
-    ProctoredExamStudentAllowanceSerializer,
-    ProctoredExamStudentAttemptSerializer,
-)
+from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAttempt
+from edx_proctoring.selectors import allowance_list
+from edx_proctoring.serializers import ProctoredExamStudentAttemptSerializer
 
 
 def _serialize_many(attempts) -> list[dict]:
@@ -141,13 +139,8 @@ def grouped_attempts_page(*, course_id: str, search_by: str | None = None, page=
 
 
 def course_allowances(course_id: str) -> list[dict]:
-    """Every allowance on the course's exams, serialized, in one query."""
-    allowances = (
-        ProctoredExamStudentAllowance.objects.filter(proctored_exam__course_id=course_id)
-        .select_related("user", "proctored_exam")
-        .order_by("id")
-    )
-    return list(ProctoredExamStudentAllowanceSerializer(allowances, many=True).data)
+    """Every allowance on the course's exams, serialized (two queries; see selectors/allowance_list)."""
+    return allowance_list.course_allowances(course_id=course_id)
 
 
 def course_allowances_by_username(course_id: str) -> dict[str, list[dict]]:

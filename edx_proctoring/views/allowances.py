@@ -14,7 +14,7 @@ from edx_proctoring.http.base import ProctoredAPIView
 from edx_proctoring.http.errors import BadRequest
 from edx_proctoring.http.permissions import require_course_or_global_staff
 from edx_proctoring.models import ProctoredExam
-from edx_proctoring.selectors import staff_lists
+from edx_proctoring.selectors import allowance_list, staff_lists
 
 
 def _allowances():
@@ -33,12 +33,26 @@ def _user_info(data):
 
 
 class ExamAllowanceView(ProctoredAPIView):
-    """GET …/<course>/allowance: the course's allowances. PUT/DELETE …/allowance: set or remove one."""
+    """GET …/<course>/allowance: the course's allowances. PUT/DELETE …/allowance: set or remove one.
+
+    The GET answers every allowance as a list; with ``?page=`` or ``?page_size=`` it answers one page of them
+    (ordered by learner) as ``{count, num_pages, current_page, page_size, results}``.
+    """
 
     @method_decorator(require_course_or_global_staff)
     def get(self, request, course_id):
         inputs.course_id(course_id)
-        return Response(staff_lists.course_allowances(course_id))
+        params = request.query_params
+        if "page" not in params and "page_size" not in params:
+            return Response(allowance_list.course_allowances(course_id=course_id))
+        page_size = allowance_list.DEFAULT_PAGE_SIZE
+        if params.get("page_size"):
+            page_size = inputs.parse_int(params["page_size"], name="page_size", minimum=1)
+            if page_size > allowance_list.MAX_PAGE_SIZE:
+                raise BadRequest(f"The field 'page_size' must be at most {allowance_list.MAX_PAGE_SIZE}.")
+        return Response(
+            allowance_list.course_allowances_page(course_id=course_id, page=params.get("page"), page_size=page_size)
+        )
 
     @method_decorator(require_course_or_global_staff)
     def put(self, request):

@@ -6,9 +6,16 @@ descriptions to the view classes.
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers
 
+from edx_proctoring.selectors import allowance_list
 from edx_proctoring.serializers import (
     ProctoredExamSerializer,
     ProctoredExamStudentAllowanceSerializer,
@@ -247,8 +254,48 @@ extend_schema_view(delete=extend_schema(responses={200: None, 404: OpenApiTypes.
     attempts.StudentProctoredExamResetAttempts
 )
 
+_ALLOWANCE = {"$ref": "#/components/schemas/ProctoredExamStudentAllowance"}
+# Raw schema: the answer is a JSON list without paging and an object with it, which no serializer describes.
+AllowancesOrPage = {
+    "oneOf": [
+        {"type": "array", "items": _ALLOWANCE},
+        {
+            "type": "object",
+            "properties": {
+                "count": {"type": "integer", "description": "Allowances of the course."},
+                "num_pages": {"type": "integer"},
+                "current_page": {"type": "integer"},
+                "page_size": {"type": "integer"},
+                "results": {"type": "array", "items": _ALLOWANCE},
+            },
+            "required": ["count", "num_pages", "current_page", "page_size", "results"],
+        },
+    ]
+}
 extend_schema_view(
-    get=extend_schema(responses={200: ProctoredExamStudentAllowanceSerializer(many=True), **ERRORS}),
+    get=extend_schema(
+        description=(
+            "Every allowance of the course as a list, in id order. With `page` or `page_size`, one page of them "
+            "ordered by learner (a learner's allowances stay together) as an object with the count."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "page",
+                int,
+                description="Page number from 1; malformed -> 1, past the end -> the last page. Asks for paging.",
+            ),
+            OpenApiParameter(
+                "page_size",
+                int,
+                description=f"Allowances a page (default {allowance_list.DEFAULT_PAGE_SIZE}, at most "
+                f"{allowance_list.MAX_PAGE_SIZE}). Asks for paging.",
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(response=AllowancesOrPage),
+            **ERRORS,
+        },
+    ),
     put=extend_schema(request=AllowanceBody, responses={200: None, **ERRORS}),
     delete=extend_schema(request=AllowanceDelete, responses={200: None, **ERRORS}),
 )(allowances.ExamAllowanceView)

@@ -220,9 +220,10 @@ class TestAllowances:
             ProctoredExamStudentAllowance.objects.all().delete()
             for _ in range(count):
                 AllowanceFactory()
-            with django_assert_num_queries(3):
+            # The session, the user, the course's exams and the allowances.
+            with django_assert_num_queries(4):
                 assert len(client.get(_url("proctored_exam.allowance", COURSE_ID)).json()) == count
-            with django_assert_num_queries(3):
+            with django_assert_num_queries(4):
                 client.get(_url("proctored_exam.allowance.grouped.course", COURSE_ID))
 
 
