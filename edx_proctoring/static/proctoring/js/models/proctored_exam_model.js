@@ -46,6 +46,11 @@
         ping_interval: 0,
         deadline: null,
         server_now: null,
+        paused: false,
+        on_break: false,
+        extension_minutes: 0,
+        break_minutes_allowed: null,
+        break_minutes_remaining: null,
     };
 
     root.ProctoredExamModel = ProctoredExamModel;

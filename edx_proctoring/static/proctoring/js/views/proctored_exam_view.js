@@ -9,6 +9,13 @@
  * Proctored attempts with vendor software ping it every `ping_interval` seconds and report a failure
  * (PUT action=error).
  *
+ * Pauses, breaks and extensions (the server decides, the bar follows the payload): while `paused` (staff)
+ * or `on_break` (the learner) the clock holds `time_remaining_seconds` and says so; a pause or break that
+ * begins or ends between polls reloads the page; a change of `extension_minutes` is shown and announced
+ * with the new end time (remembered in sessionStorage across reloads); with `break_minutes_allowed` the
+ * bar offers "Take a break" / "End break" (PUT action=start_break / end_break) and the budget left. This
+ * area is added by the view to whatever template the host gives (`.proctoring-timer-adjustments`).
+ *
  * The markup comes from the page's `proctored_template` (underscore's `_.template` when the page has
  * underscore, our own template function otherwise); the view writes the time into `#time_remaining_id b`
  * and wires `#toggle_timer` and `.js-toggle-show-more`.
@@ -63,11 +70,14 @@
             const middle = requestStart + (requestEnd - requestStart) / 2;
             deadlineMs = middle + offsetMs + (Number(payload.time_remaining_seconds) || 0) * 1000;
         }
-        return {deadlineMs, offsetMs};
+        return {deadlineMs, offsetMs, frozenSeconds: frozenSeconds(payload)};
     }
 
     /** Seconds left (negative once the deadline has passed) at browser time `clientNowMs`. */
     function remainingSeconds(timing, clientNowMs) {
+        if (typeof timing.frozenSeconds === 'number') {
+            return timing.frozenSeconds;
+        }
         return (timing.deadlineMs - (clientNowMs + timing.offsetMs)) / 1000;
     }
 
@@ -121,6 +131,123 @@
         warning: () => utils.gettext('Your exam time is running low.'),
         critical: () => utils.gettext('Your exam time is almost up. Save your answers now.'),
     };
+
+    // -- pauses, breaks and extensions: pure functions (unit tested) --------------------------------------
+    //
+    // The server decides everything: while an attempt is paused by staff (`paused`) or the learner is on
+    // a break (`on_break`) it keeps `time_remaining_seconds` still and moves `deadline`, so the bar shows
+    // the frozen seconds instead of counting down. `extension_minutes` is the staff extension in force;
+    // `break_minutes_allowed` (null without a break allowance) and `break_minutes_remaining` the break
+    // budget.
+
+    const SEEN_KEY_PREFIX = 'edx_proctoring.timer_seen.';
+
+    /** The seconds the bar holds while the clock is stopped (paused or on a break), else null. */
+    function frozenSeconds(payload) {
+        if (!payload || !(payload.paused || payload.on_break)) {
+            return null;
+        }
+        return Math.max(0, Number(payload.time_remaining_seconds) || 0);
+    }
+
+    /** The payload's adjustment fields, normalised; breaks are offered only with a positive allowance. */
+    function adjustmentState(payload) {
+        const data = payload || {};
+        const allowed = data.break_minutes_allowed;
+        const hasBreaks = allowed !== null && allowed !== undefined && Number(allowed) > 0;
+        return {
+            paused: Boolean(data.paused),
+            onBreak: Boolean(data.on_break),
+            extensionMinutes: Number(data.extension_minutes) || 0,
+            breakMinutesAllowed: hasBreaks ? Number(allowed) : null,
+            breakMinutesRemaining: hasBreaks ? Math.max(0, Number(data.break_minutes_remaining) || 0) : null,
+        };
+    }
+
+    /** 'paused', 'break' or 'running': a change between two polls reloads the page for the new state. */
+    function clockState(state) {
+        if (state.paused) {
+            return 'paused';
+        }
+        return state.onBreak ? 'break' : 'running';
+    }
+
+    /** The local time of day a deadline (server clock) falls at, e.g. "10:25" (browser's locale). */
+    function formatEndTime(timing) {
+        if (!timing || Number.isNaN(timing.deadlineMs)) {
+            return '';
+        }
+        const local = new Date(timing.deadlineMs - (timing.offsetMs || 0));
+        try {
+            return local.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});
+        } catch (error) {
+            return `${pad(local.getHours())}:${pad(local.getMinutes())}`;
+        }
+    }
+
+    /** What to tell the learner when the staff extension changed by `delta` minutes (empty when it did not). */
+    function extensionMessage(delta, endTime) {
+        if (!delta) {
+            return '';
+        }
+        const minutes = Math.abs(delta);
+        const sentence = delta > 0
+            ? utils.ngettext('{minutes} minute was added to your exam time.',
+                '{minutes} minutes were added to your exam time.', minutes)
+            : utils.ngettext('{minutes} minute was taken off your exam time.',
+                '{minutes} minutes were taken off your exam time.', minutes);
+        const parts = [utils.interpolate(sentence, {minutes})];
+        if (endTime) {
+            parts.push(utils.interpolate(utils.gettext('Your exam now ends at {time}.'), {time: endTime}));
+        }
+        return parts.join(' ');
+    }
+
+    /** The sentence announced when the clock stopped or started again between two looks at the payload. */
+    function clockStateMessage(before, after) {
+        if (before === after) {
+            return '';
+        }
+        if (after === 'paused') {
+            return utils.gettext('Course staff paused your exam. The clock is stopped.');
+        }
+        if (after === 'break') {
+            return utils.gettext('You are on a break. The clock is stopped.');
+        }
+        return before === 'paused'
+            ? utils.gettext('Your exam was resumed. The clock is running again.')
+            : utils.gettext('Your break is over. The clock is running again.');
+    }
+
+    /** The break budget line: "Break time left: 3 minutes" (or that none is left). */
+    function breakBudgetText(minutesLeft) {
+        if (!minutesLeft) {
+            return utils.gettext('No break time left.');
+        }
+        return utils.interpolate(utils.ngettext(
+            'Break time left: {minutes} minute', 'Break time left: {minutes} minutes', minutesLeft,
+        ), {minutes: minutesLeft});
+    }
+
+    /** The state the learner last saw for an attempt (kept in sessionStorage across reloads), or null. */
+    function readSeen(attemptId) {
+        try {
+            const stored = root.sessionStorage && root.sessionStorage.getItem(SEEN_KEY_PREFIX + attemptId);
+            return stored ? JSON.parse(stored) : null;
+        } catch (error) {
+            return null;
+        }
+    }
+
+    function writeSeen(attemptId, seen) {
+        try {
+            if (root.sessionStorage) {
+                root.sessionStorage.setItem(SEEN_KEY_PREFIX + attemptId, JSON.stringify(seen));
+            }
+        } catch (error) {
+            // Storage may be disabled: changes are still announced while the page stays open.
+        }
+    }
 
     // -- the view --------------------------------------------------------------------------------------
 
@@ -212,11 +339,15 @@
             }
             this.attemptId = data.attempt_id;
             this.timing = timingFromPayload(data, this.model.lastFetch);
+            if (this.followClockState(data)) {
+                return this;
+            }
             const key = [data.attempt_id, data.attempt_status, data.exam_display_name].join('|');
             if (key !== this.renderedKey) {
                 this.renderMarkup(data);
                 this.renderedKey = key;
             }
+            this.renderAdjustments(data);
             this.show();
             this.active = true;
             this.start(data);
@@ -393,6 +524,129 @@
             return message;
         }
 
+        // -- pauses, breaks and extensions -----------------------------------------------------------------
+
+        /**
+         * A pause or a break that began or ended since the bar last looked reloads the page, so the server
+         * shows what goes with the new state (the paused page, or the exam again); true when it did.
+         */
+        followClockState(data) {
+            const current = clockState(adjustmentState(data));
+            const previous = this.clockStateShown;
+            this.clockStateShown = current;
+            if (this.active && previous && previous !== current) {
+                this.leave();
+                return true;
+            }
+            return false;
+        }
+
+        /** The bar's adjustments area (added to any host template): clock state, time added, breaks. */
+        adjustmentsElement() {
+            if (this.adjustmentsEl && this.el.querySelector('.proctoring-timer-adjustments') === this.adjustmentsEl) {
+                return this.adjustmentsEl;
+            }
+            const doc = root.document;
+            if (!doc) {
+                return null;
+            }
+            const box = doc.createElement('div');
+            box.className = 'proctoring-timer-adjustments';
+            box.innerHTML = [
+                '<p class="proctoring-timer-state" hidden></p>',
+                '<p class="proctoring-time-added" hidden></p>',
+                '<div class="proctoring-timer-break" hidden>',
+                '<span class="proctoring-break-remaining"></span> ',
+                '<button type="button" class="btn btn-small js-timer-break"></button>',
+                '</div>',
+                '<p class="proctoring-timer-error" role="alert" hidden></p>',
+            ].join('');
+            box.addEventListener('click', (event) => {
+                const button = event.target && event.target.closest ? event.target.closest('.js-timer-break') : null;
+                if (button) {
+                    event.preventDefault();
+                    this.toggleBreak(button);
+                }
+            });
+            (this.el.querySelector('.exam-timer') || this.el).appendChild(box);
+            this.adjustmentsEl = box;
+            return box;
+        }
+
+        renderAdjustments(data) {
+            const box = this.adjustmentsElement();
+            if (!box) {
+                return;
+            }
+            const state = adjustmentState(data);
+            const current = clockState(state);
+            this.el.classList.toggle('is-paused', current === 'paused');
+            this.el.classList.toggle('is-on-break', current === 'break');
+            const note = box.querySelector('.proctoring-timer-state');
+            note.hidden = current === 'running';
+            note.textContent = {
+                paused: utils.gettext('Paused by course staff: the clock is stopped.'),
+                break: utils.gettext('On a break: the clock is stopped.'),
+                running: '',
+            }[current];
+            const breakBox = box.querySelector('.proctoring-timer-break');
+            breakBox.hidden = state.breakMinutesAllowed === null;
+            if (!breakBox.hidden) {
+                box.querySelector('.proctoring-break-remaining').textContent = breakBudgetText(state.breakMinutesRemaining);
+                const button = box.querySelector('.js-timer-break');
+                button.textContent = state.onBreak ? utils.gettext('End break') : utils.gettext('Take a break');
+                button.setAttribute('data-action', state.onBreak ? 'end-break' : 'take-break');
+                button.hidden = current === 'paused' || (!state.onBreak && state.breakMinutesRemaining === 0);
+            }
+            this.noticeAdjustments(data.attempt_id, state, current);
+        }
+
+        /** Show and announce what changed since the learner last looked (kept across the reloads). */
+        noticeAdjustments(attemptId, state, current) {
+            let seen = this.seenAdjustments;
+            if (!seen || seen.attempt !== attemptId) {
+                seen = readSeen(attemptId) || {attempt: attemptId, extension: state.extensionMinutes, clock: 'running'};
+            }
+            const delta = state.extensionMinutes - (Number(seen.extension) || 0);
+            const added = extensionMessage(delta, current === 'running' ? formatEndTime(this.timing) : '');
+            const messages = [clockStateMessage(seen.clock, current), added].filter(Boolean);
+            this.seenAdjustments = {attempt: attemptId, extension: state.extensionMinutes, clock: current};
+            writeSeen(attemptId, this.seenAdjustments);
+            if (added) {
+                const notice = this.adjustmentsEl.querySelector('.proctoring-time-added');
+                notice.textContent = added;
+                notice.hidden = false;
+            }
+            if (messages.length) {
+                utils.announce(this.liveRegion, messages.join(' '));
+            }
+        }
+
+        /** "Take a break" / "End break": the server moves the clock, the next payload shows the result. */
+        toggleBreak(button) {
+            const data = this.model.toJSON();
+            const action = data.on_break ? 'end_break' : 'start_break';
+            const errorEl = this.adjustmentsEl.querySelector('.proctoring-timer-error');
+            const pending = this.guard.run(
+                () => utils.request('PUT', data.exam_started_poll_url, {action}),
+                button,
+                {releaseOnSuccess: true},
+            );
+            if (!pending) {
+                return Promise.resolve(null);
+            }
+            return pending.then(() => {
+                errorEl.hidden = true;
+                errorEl.textContent = '';
+                return this.poll();
+            }, (error) => {
+                errorEl.textContent = (error && error.data && typeof error.data.detail === 'string')
+                    ? error.data.detail
+                    : utils.gettext('The break could not be changed. Try again.');
+                errorEl.hidden = false;
+            });
+        }
+
         handleClick(event) {
             const target = event.target && event.target.closest ? event.target : null;
             if (!target) {
@@ -471,6 +725,13 @@
         accessibleRemaining,
         EXPIRY_HOLD_SECONDS,
         POLL_INTERVAL_MS,
+        frozenSeconds,
+        adjustmentState,
+        clockState,
+        formatEndTime,
+        extensionMessage,
+        clockStateMessage,
+        breakBudgetText,
     };
 
     if (typeof module === 'object' && module.exports) {
