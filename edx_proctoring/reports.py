@@ -6,8 +6,9 @@ Each report reads a constant number of queries whatever the size of the course.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
-from django.db.models import Prefetch
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 
 from edx_proctoring.models import (
     ProctoredExam,
@@ -18,8 +19,6 @@ from edx_proctoring.models import (
 from edx_proctoring.runtime import get_runtime_service
 
 log = logging.getLogger(__name__)
-
-_COMMENTS = "proctoredexamsoftwaresecurecomment_set"
 
 
 def get_last_exam_completion_date(course_id, username):
@@ -35,54 +34,135 @@ def get_last_exam_completion_date(course_id, username):
     return None
 
 
-def _attempt_row(attempt: ProctoredExamStudentAttempt) -> dict:
-    exam = attempt.proctored_exam
-    user = attempt.user
-    return {
-        "course_id": exam.course_id,
-        "exam_name": exam.exam_name,
-        "username": user.username,
-        "email": user.email,
-        "attempt_code": attempt.attempt_code,
-        "allowed_time_limit_mins": attempt.allowed_time_limit_mins,
-        "is_sample_attempt": attempt.is_sample_attempt,
-        "started_at": attempt.started_at,
-        "completed_at": attempt.completed_at,
-        "status": attempt.status,
-        "review_status": None,
-        "provider": exam.backend,
-        "user_id": user.id,
-    }
+# The report's columns, read with values() so that no model instance is built per attempt.
+_ATTEMPT_COLUMNS = (
+    "id",
+    "proctored_exam_id",
+    "user_id",
+    "user__username",
+    "user__email",
+    "attempt_code",
+    "allowed_time_limit_mins",
+    "is_sample_attempt",
+    "started_at",
+    "completed_at",
+    "status",
+    "merged_review_status",
+)
+_CHUNK = 2000
 
 
-def _merge_review(*, row: dict, review: ProctoredExamSoftwareSecureReview) -> None:
-    row["review_status"] = review.review_status
-    for comment in getattr(review, _COMMENTS).all():
-        row.setdefault(f"{comment.status} Comments", []).append(comment.comment)
+def _exam_ranks(exams: list[dict]) -> dict[int, int]:
+    """Each exam's place in the report: exams sorted by name as Python sorts strings (the report has always
+    been sorted in Python, and the databases' collations disagree with it and with each other)."""
+    names = sorted({exam["exam_name"] for exam in exams})
+    place = {name: index for index, name in enumerate(names)}
+    return {exam["id"]: place[exam["exam_name"]] for exam in exams}
+
+
+def _exam_order(*, ranks: dict[int, int], column: str) -> Case:
+    """The place in the report of the exam whose id `column` holds, as a SQL expression."""
+    return Case(
+        *(When(**{column: exam_id}, then=Value(rank)) for exam_id, rank in ranks.items()),
+        default=Value(len(ranks)),
+        output_field=IntegerField(),
+    )
+
+
+def _merged_reviews(*, exams: list[dict], include_practice_exams: bool):
+    """The reviews whose verdict the report merges: those of the course's graded or practice exams."""
+    exam_ids = [exam["id"] for exam in exams if exam["is_practice_exam"] == include_practice_exams]
+    return ProctoredExamSoftwareSecureReview.objects.filter(exam_id__in=exam_ids)
+
+
+def _report_attempts(*, course_id: str, ranks: dict[int, int], reviews):
+    """The course's attempts in report order (exam name, then newest first), each with its merged verdict."""
+    verdict = reviews.filter(attempt_code=OuterRef("attempt_code")).values("review_status")[:1]
+    return (
+        ProctoredExamStudentAttempt.objects.filter(proctored_exam__course_id=course_id)
+        .annotate(
+            exam_order=_exam_order(ranks=ranks, column="proctored_exam_id"),
+            merged_review_status=Subquery(verdict),
+        )
+        .order_by("exam_order", "-created", "-id")
+        .values(*_ATTEMPT_COLUMNS)
+    )
+
+
+def _report_comments(*, course_id: str, ranks: dict[int, int], reviews):
+    """The comments of the merged reviews, in the order of the attempts they belong to (then as written).
+
+    Each comment is tied to the newest attempt of the course with its review's attempt code, and sorted by
+    that attempt's place in the report, so the comments can be merged into the attempt stream as it goes.
+    """
+    attempt = ProctoredExamStudentAttempt.objects.filter(
+        proctored_exam__course_id=course_id, attempt_code=OuterRef("review__attempt_code")
+    ).order_by("-created", "-id")
+    return (
+        ProctoredExamSoftwareSecureComment.objects.filter(review__in=reviews)
+        .annotate(
+            attempt_id=Subquery(attempt.values("id")[:1]),
+            attempt_exam_id=Subquery(attempt.values("proctored_exam_id")[:1]),
+            attempt_created=Subquery(attempt.values("created")[:1]),
+        )
+        .filter(attempt_id__isnull=False)
+        .annotate(exam_order=_exam_order(ranks=ranks, column="attempt_exam_id"))
+        .order_by("exam_order", "-attempt_created", "-attempt_id", "id")
+        .values_list("attempt_id", "status", "comment")
+    )
+
+
+def iter_exam_violation_report(course_id: str, include_practice_exams: bool = False) -> Iterator[dict]:
+    """The violation report's rows one at a time, in the report's order, in bounded memory.
+
+    Three queries whatever the course size: the course's exams, then the attempts and the merged reviews'
+    comments, both read in chunks in the same order and merged as they stream. Each row is the attempt's, as
+    `get_exam_violation_report` describes. (MySQL's driver holds a query's whole result on the client: there
+    the attempts' rows are held as tuples, still far smaller than model instances.)
+    """
+    exams = list(
+        ProctoredExam.objects.filter(course_id=course_id).values("id", "exam_name", "backend", "is_practice_exam")
+    )
+    if not exams:
+        return
+    by_id = {exam["id"]: exam for exam in exams}
+    ranks = _exam_ranks(exams)
+    reviews = _merged_reviews(exams=exams, include_practice_exams=include_practice_exams)
+    comments = _report_comments(course_id=course_id, ranks=ranks, reviews=reviews).iterator(chunk_size=_CHUNK)
+    pending = next(comments, None)
+    for attempt in _report_attempts(course_id=course_id, ranks=ranks, reviews=reviews).iterator(chunk_size=_CHUNK):
+        exam = by_id[attempt["proctored_exam_id"]]
+        row = {
+            "course_id": course_id,
+            "exam_name": exam["exam_name"],
+            "username": attempt["user__username"],
+            "email": attempt["user__email"],
+            "attempt_code": attempt["attempt_code"],
+            "allowed_time_limit_mins": attempt["allowed_time_limit_mins"],
+            "is_sample_attempt": attempt["is_sample_attempt"],
+            "started_at": attempt["started_at"],
+            "completed_at": attempt["completed_at"],
+            "status": attempt["status"],
+            "review_status": attempt["merged_review_status"],
+            "provider": exam["backend"],
+            "user_id": attempt["user_id"],
+        }
+        while pending is not None and pending[0] == attempt["id"]:
+            _attempt_id, status, text = pending
+            row.setdefault(f"{status} Comments", []).append(text)
+            pending = next(comments, None)
+        yield row
 
 
 def get_exam_violation_report(course_id, include_practice_exams=False):
     """One row per attempt of the course, with the vendor's verdict and comments merged in.
 
     Only reviews of practice exams (when `include_practice_exams`) or only reviews of graded exams
-    (otherwise) are merged. Rows are sorted by exam name. Three queries, whatever the course size.
+    (otherwise) are merged. Rows are sorted by exam name, newest attempt first within an exam. Three
+    queries, whatever the course size; `iter_exam_violation_report` gives the same rows without holding
+    them all.
     """
-    attempts = ProctoredExamStudentAttempt.objects.get_all_exam_attempts(course_id).select_related(
-        "proctored_exam", "user"
-    )
-    rows_by_code: dict[str | None, dict] = {}
-    for attempt in attempts:
-        rows_by_code[attempt.attempt_code] = _attempt_row(attempt)
-
-    reviews = ProctoredExamSoftwareSecureReview.objects.filter(
-        exam__course_id=course_id, exam__is_practice_exam=include_practice_exams
-    ).prefetch_related(Prefetch(_COMMENTS, queryset=ProctoredExamSoftwareSecureComment.objects.order_by("id")))
-    for review in reviews:
-        row = rows_by_code.get(review.attempt_code)
-        if row is not None:
-            _merge_review(row=row, review=review)
-
-    return sorted(rows_by_code.values(), key=lambda row: row["exam_name"])
+    return list(iter_exam_violation_report(course_id, include_practice_exams))
 
 
 def get_enrollments_can_take_proctored_exams(course_id, text_search=None):

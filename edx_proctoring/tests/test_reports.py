@@ -10,6 +10,7 @@ from edx_proctoring.reports import (
     get_enrollments_can_take_proctored_exams,
     get_exam_violation_report,
     get_last_exam_completion_date,
+    iter_exam_violation_report,
 )
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.tests.factories import (
@@ -277,3 +278,63 @@ def test_given_enrollments_service_when_listed_then_it_answers_with_the_search()
 
 def test_given_no_enrollments_service_when_listed_then_empty():
     assert list(get_enrollments_can_take_proctored_exams(COURSE_ID, text_search="x")) == []
+
+
+def _reviewed_course(*, learners: int) -> list:
+    """Two graded exams sharing a name and one other, each learner with a reviewed attempt on each."""
+    exams = [ProctoredExamFactory(exam_name="Same"), ProctoredExamFactory(exam_name="Same"), TimedExamFactory(exam_name="Timed")]
+    attempts = []
+    for index in range(learners):
+        user = UserFactory()
+        for position, exam in enumerate(exams):
+            attempt = _completed(user, exam, T0 + timedelta(minutes=index * 3 + position))
+            _review(attempt, comments=[("Rules Violation", f"{index}-{position}-a"), ("Clean", f"{index}-{position}")])
+            attempts.append(attempt)
+    return attempts
+
+
+@pytest.mark.django_db
+def test_given_exams_sharing_a_name_when_reported_then_their_attempts_interleave_newest_first_with_their_comments():
+    attempts = _reviewed_course(learners=3)
+
+    report = get_exam_violation_report(COURSE_ID)
+
+    same_name = sorted(
+        (a for a in attempts if a.proctored_exam.exam_name == "Same"), key=lambda a: (a.created, a.id), reverse=True
+    )
+    assert [row["attempt_code"] for row in report[:6]] == [a.attempt_code for a in same_name]
+    for row in report:
+        attempt = next(a for a in attempts if a.attempt_code == row["attempt_code"])
+        tag = f"{attempts.index(attempt) // 3}-{attempts.index(attempt) % 3}"
+        assert row["Rules Violation Comments"] == [f"{tag}-a"]
+        assert row["Clean Comments"] == [tag]
+
+
+@pytest.mark.django_db
+def test_given_a_reviewed_course_when_iterated_then_the_rows_are_the_reports_one_at_a_time():
+    _reviewed_course(learners=4)
+
+    rows = iter_exam_violation_report(COURSE_ID)
+
+    assert iter(rows) is rows
+    assert list(rows) == get_exam_violation_report(COURSE_ID)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("learners", [1, 25])
+def test_given_any_number_of_reviewed_attempts_when_reported_then_three_queries_are_made(
+    learners, django_assert_num_queries
+):
+    _reviewed_course(learners=learners)
+
+    # The exams, the attempts with their verdicts, the comments: whatever the course size.
+    with django_assert_num_queries(3):
+        report = get_exam_violation_report(COURSE_ID)
+
+    assert len(report) == 3 * learners
+
+
+@pytest.mark.django_db
+def test_given_a_course_without_exams_when_iterated_then_nothing_is_read_past_the_exams(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert list(iter_exam_violation_report(COURSE_ID)) == []
