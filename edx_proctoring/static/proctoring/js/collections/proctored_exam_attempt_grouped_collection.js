@@ -1,7 +1,8 @@
 /*
  * The newest attempt of each learner on each exam, 25 a page, optionally searched by username or email
  * (`edx.instructor_dashboard.proctoring.ProctoredExamAttemptGroupedCollection`):
- * GET /api/edx_proctoring/v1/proctored_exam/attempt/grouped/course_id/<course_id>[/search/<text>]?page=N.
+ * GET /api/edx_proctoring/v1/proctored_exam/attempt/grouped/course_id/<course_id>[/search/<text>]?page=N,
+ * with &filter=paused or &filter=extended for the attempts staff paused or gave more time.
  */
 (function (root) {
     'use strict';
@@ -16,13 +17,15 @@
             this.courseId = options && options.courseId;
             this.searchText = '';
             this.page = 1;
+            this.filter = '';
             this.pagination = {has_previous: false, has_next: false, current_page: 1, total_pages: 1};
             this.url = () => {
                 let url = `/api/edx_proctoring/v1/proctored_exam/attempt/grouped/course_id/${this.courseId}`;
                 if (this.searchText) {
                     url += `/search/${encodeURIComponent(this.searchText)}`;
                 }
-                return `${url}?page=${encodeURIComponent(this.page)}`;
+                const filter = this.filter ? `&filter=${encodeURIComponent(this.filter)}` : '';
+                return `${url}?page=${encodeURIComponent(this.page)}${filter}`;
             };
         }
 

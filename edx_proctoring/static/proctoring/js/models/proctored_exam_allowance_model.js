@@ -31,12 +31,17 @@
         }
     }
 
-    // The allowance kinds staff can give, with their labels (a multiplier is stored as extra minutes).
+    // The allowance kinds staff can give, with their labels (a multiplier is stored as extra minutes;
+    // break minutes are the budget a learner may pause the clock for, from the timer bar).
     ProctoredExamAllowanceModel.TYPES = [
         {key: 'additional_time_granted', label: () => utils.gettext('Additional time (minutes)')},
         {key: 'time_multiplier', label: () => utils.gettext('Time multiplier')},
         {key: 'review_policy_exception', label: () => utils.gettext('Review policy exception')},
+        {key: 'break_minutes', label: () => utils.gettext('Break minutes')},
     ];
+
+    // The kinds whose value is a whole number of minutes.
+    ProctoredExamAllowanceModel.MINUTE_TYPES = ['additional_time_granted', 'break_minutes'];
 
     ProctoredExamAllowanceModel.labelFor = function labelFor(key) {
         const type = ProctoredExamAllowanceModel.TYPES.find((entry) => entry.key === key);

@@ -1,7 +1,8 @@
 /*
  * Staff actions on a learner's attempts (`edx.instructor_dashboard.proctoring.ProctoredExamAttemptModel`):
  * reset (DELETE …/exam_id/<exam>/user_id/<user>/reset_attempts) and "ready to resume"
- * (PUT …/attempt/<id> {action: 'mark_ready_to_resume', user_id}).
+ * (PUT …/attempt/<id> {action: 'mark_ready_to_resume', user_id}); the clock of a running attempt
+ * (GET/POST …/attempt/<id>/time_adjustments: extensions, revocations, pauses and resumes).
  */
 (function (root) {
     'use strict';
@@ -22,6 +23,16 @@
             const examId = encodeURIComponent(this.get('exam_id'));
             const userId = encodeURIComponent(this.get('user_id'));
             return utils.request('DELETE', `${BASE}/exam_id/${examId}/user_id/${userId}/reset_attempts`);
+        }
+
+        /** The attempt's clock and its adjustments: {attempt_id, deadline, paused, extension_minutes, adjustments}. */
+        timeAdjustments() {
+            return utils.getJSON(`${this.resolveUrl()}/time_adjustments`);
+        }
+
+        /** Adjust the clock: {kind: 'extension'|'pause'|'resume', minutes, reason, past_due_date}. */
+        adjustTime(change) {
+            return utils.request('POST', `${this.resolveUrl()}/time_adjustments`, change);
         }
 
         markReadyToResume() {

@@ -1,7 +1,7 @@
 /*
  * "Add allowance" dialog (`edx.instructor_dashboard.proctoring.AddBulkAllowanceView`): one allowance for
- * many learners (usernames or emails) on many exams, as extra minutes, a time multiplier, or a review
- * policy exception. Template: add-new-bulk-allowance.underscore.
+ * many learners (usernames or emails) on many exams, as extra minutes, a time multiplier, a review
+ * policy exception, or break minutes (a budget the learner may pause the clock for). Template: add-new-bulk-allowance.underscore.
  *
  *   new AddBulkAllowanceView({courseId, exams: [exam, …], opener, onSaved(message, partial)}).open()
  */
@@ -63,6 +63,9 @@
             const value = (field(form, 'value').value || '').trim();
             if (type === 'additional_time_granted' && !/^\d+$/.test(value)) {
                 return [gettext('Enter the extra time as a whole number of minutes.'), field(form, 'value')];
+            }
+            if (type === 'break_minutes' && !/^\d+$/.test(value)) {
+                return [gettext('Enter the break time as a whole number of minutes.'), field(form, 'value')];
             }
             if (type === 'time_multiplier' && !(Number(value) >= 1)) {
                 return [gettext('Enter a time multiplier of 1 or more, for example 1.5.'), field(form, 'value')];

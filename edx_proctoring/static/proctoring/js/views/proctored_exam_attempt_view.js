@@ -3,7 +3,9 @@
  * constructed with no options: binds to `.student-proctored-exam-container` (data-course-id). Lists the
  * newest attempt of each learner on each exam (earlier attempts under a disclosure), with a search by
  * username or email, pages of 25, "reset" (removes the learner's attempts on the exam) and "ready to
- * resume" (an errored attempt the learner may continue with the time left).
+ * resume" (an errored attempt the learner may continue with the time left). A running attempt can get
+ * more time, have extra time taken back, be paused and resumed, each through a dialog asking for a
+ * reason (template attempt-time-adjustment.underscore); a filter shows only paused or extended attempts.
  * Template: student-proctored-exam-attempts-grouped.underscore.
  */
 (function (root) {
@@ -68,7 +70,184 @@
             status_label: statusLabel(attempt.status),
             can_resume: attempt.status === 'error' && Boolean(attempt.is_resumable) && !attempt.ready_to_resume,
             is_ready_to_resume: Boolean(attempt.ready_to_resume),
+            is_running: RUNNING_STATUSES.includes(attempt.status),
+            paused: Boolean(attempt.paused),
+            extension_minutes: Number(attempt.extension_minutes) || 0,
+            has_extension: (Number(attempt.extension_minutes) || 0) > 0,
         };
+    }
+
+    // -- the clock of a running attempt: more time, take some back, pause, resume ---------------------------
+
+    const RUNNING_STATUSES = ['started', 'ready_to_submit'];
+
+    const ADJUSTMENT_KINDS = {
+        extension: {
+            title: () => gettext('Add time'),
+            submit: () => gettext('Add time'),
+            reasonRequired: true,
+            done: (values) => utils.interpolate(utils.ngettext(
+                '{minutes} minute was added to the attempt of {username}.',
+                '{minutes} minutes were added to the attempt of {username}.', values.minutes,
+            ), values),
+        },
+        revoke: {
+            title: () => gettext('Take back extra time'),
+            submit: () => gettext('Take back time'),
+            reasonRequired: true,
+            done: (values) => utils.interpolate(utils.ngettext(
+                '{minutes} minute was taken back from the attempt of {username}.',
+                '{minutes} minutes were taken back from the attempt of {username}.', values.minutes,
+            ), values),
+        },
+        pause: {
+            title: () => gettext('Pause the attempt'),
+            submit: () => gettext('Pause'),
+            reasonRequired: true,
+            done: (values) => utils.interpolate(gettext('The attempt of {username} is paused.'), values),
+        },
+        resume: {
+            title: () => gettext('Resume the attempt'),
+            submit: () => gettext('Resume'),
+            reasonRequired: false,
+            done: (values) => utils.interpolate(gettext('The attempt of {username} is running again.'), values),
+        },
+    };
+
+    const HISTORY_LABELS = {
+        extension: (minutes) => (minutes < 0
+            ? utils.interpolate(gettext('{minutes} minutes taken back'), {minutes: -minutes})
+            : utils.interpolate(gettext('{minutes} minutes added'), {minutes})),
+        pause: () => gettext('Paused'),
+        resume: (minutes) => utils.interpolate(gettext('Resumed after {minutes} minutes'), {minutes}),
+        break_start: () => gettext('Break started'),
+        break_end: (minutes) => utils.interpolate(gettext('Break ended after {minutes} minutes'), {minutes}),
+    };
+
+    /** One line of an attempt's clock history: "Paused · staff · 10:02 · machine crashed". */
+    function describeAdjustment(adjustment) {
+        const label = HISTORY_LABELS[adjustment.kind];
+        const minutes = Number(adjustment.minutes) || 0;
+        const actor = adjustment.actor_username || adjustment.username || adjustment.actor || '';
+        return [
+            label ? label(minutes) : adjustment.kind,
+            typeof actor === 'string' ? actor : '',
+            formatDate(adjustment.created),
+            adjustment.reason || '',
+        ].filter(Boolean).join(' · ');
+    }
+
+    /**
+     * The dialog for one change to a running attempt's clock (`kind`: extension, revoke, pause or resume).
+     * Template: attempt-time-adjustment.underscore; POSTs …/attempt/<id>/time_adjustments and shows the
+     * server's refusal (400 detail) inside the dialog.
+     */
+    class TimeAdjustmentDialog {
+        constructor(options) {
+            this.options = options;
+            this.attempt = options.attempt;
+            this.kind = options.kind;
+            this.spec = ADJUSTMENT_KINDS[this.kind];
+            this.model = new ns.ProctoredExamAttemptModel({id: this.attempt.id});
+            this.guard = new utils.SubmitGuard();
+        }
+
+        open() {
+            return utils.loadTemplate('attempt-time-adjustment').then((render) => {
+                this.dialog = new root.edx.proctoring.ModalDialog({
+                    title: this.spec.title(),
+                    html: render(Object.assign({}, this.attempt, {
+                        kind: this.kind,
+                        reason_required: this.spec.reasonRequired,
+                        submit_label: this.spec.submit(),
+                    })),
+                    opener: this.options.opener,
+                    onSubmit: (form) => this.submit(form),
+                });
+                this.dialog.open();
+                this.history = this.model.timeAdjustments().then((data) => this.showHistory(data), () => this.showHistory(null));
+                return this;
+            });
+        }
+
+        showHistory(data) {
+            const region = this.dialog.dialog && this.dialog.dialog.querySelector('.js-adjustment-history');
+            if (!region) {
+                return;
+            }
+            if (!data) {
+                region.textContent = gettext('The history could not be loaded.');
+                return;
+            }
+            const deadline = this.dialog.dialog.querySelector('.js-adjustment-deadline');
+            if (deadline && data.deadline) {
+                deadline.textContent = data.paused
+                    ? gettext('Paused')
+                    : utils.interpolate(gettext('Running, ends {deadline}'), {deadline: formatDate(data.deadline)});
+            }
+            const adjustments = Array.isArray(data.adjustments) ? data.adjustments : [];
+            if (!adjustments.length) {
+                region.textContent = gettext('No changes yet.');
+                return;
+            }
+            const list = root.document.createElement('ul');
+            list.className = 'proctoring-adjustment-list';
+            adjustments.forEach((adjustment) => {
+                const item = root.document.createElement('li');
+                item.textContent = describeAdjustment(adjustment);
+                list.appendChild(item);
+            });
+            region.textContent = '';
+            region.appendChild(list);
+        }
+
+        /** The request body for the form, or [message, field] for the first problem. */
+        read(form) {
+            const reasonField = form.querySelector('[name="reason"]');
+            const reason = (reasonField.value || '').trim();
+            const body = {kind: this.kind === 'revoke' ? 'extension' : this.kind, reason};
+            if (this.kind === 'extension' || this.kind === 'revoke') {
+                const minutesField = form.querySelector('[name="minutes"]');
+                const text = (minutesField.value || '').trim();
+                const minutes = /^\d+$/.test(text) ? Number(text) : 0;
+                if (minutes < 1) {
+                    return {problem: [gettext('Enter a whole number of minutes, 1 or more.'), minutesField]};
+                }
+                if (this.kind === 'revoke' && minutes > this.attempt.extension_minutes) {
+                    return {problem: [utils.interpolate(
+                        gettext('At most {minutes} minutes can be taken back: only the extra time granted.'),
+                        {minutes: this.attempt.extension_minutes},
+                    ), minutesField]};
+                }
+                body.minutes = this.kind === 'revoke' ? -minutes : minutes;
+                const pastDue = form.querySelector('[name="past_due_date"]');
+                body.past_due_date = Boolean(pastDue && pastDue.checked);
+            }
+            if (this.spec.reasonRequired && !reason) {
+                return {problem: [gettext('Say why: the reason is kept in the attempt\'s history.'), reasonField]};
+            }
+            return {body};
+        }
+
+        submit(form) {
+            const {body, problem} = this.read(form);
+            if (problem) {
+                this.dialog.showError(problem[0], problem[1]);
+                return null;
+            }
+            return this.guard.run(() => this.model.adjustTime(body).then(() => {
+                this.dialog.close();
+                if (this.options.onSaved) {
+                    this.options.onSaved(this.spec.done({
+                        minutes: Math.abs(body.minutes || 0), username: this.attempt.username,
+                    }));
+                }
+            }, (error) => {
+                const detail = error && error.data && error.data.detail;
+                this.dialog.showError(typeof detail === 'string' ? detail : gettext('The change could not be made.'));
+                throw error;
+            }), form.querySelector('[type="submit"]'), {releaseOnSuccess: true});
+        }
     }
 
     class ProctoredExamAttemptView {
@@ -85,6 +264,7 @@
             }
             this.el.addEventListener('click', (event) => this.handleClick(event));
             this.el.addEventListener('submit', (event) => this.handleSubmit(event));
+            this.el.addEventListener('change', (event) => this.handleFilterChange(event));
             this.ready = utils.mountPanel(this, utils.loadTemplate('student-proctored-exam-attempts-grouped'));
         }
 
@@ -110,6 +290,7 @@
                 attempts,
                 search_text: this.collection.searchText,
                 is_search: Boolean(this.collection.searchText),
+                filter: this.collection.filter,
                 message: this.message,
                 current_page: pagination.current_page,
                 total_pages: pagination.total_pages,
@@ -183,7 +364,47 @@
             if (resume) {
                 event.preventDefault();
                 this.markReadyToResume(resume);
+                return;
             }
+            const adjust = target.closest('.js-adjust-time');
+            if (adjust) {
+                event.preventDefault();
+                this.adjustTime(adjust);
+            }
+        }
+
+        /** Only the paused or the extended attempts (`filter`), or all of them (''). */
+        handleFilterChange(event) {
+            const select = event.target && event.target.closest ? event.target.closest('.js-attempts-filter') : null;
+            if (!select) {
+                return null;
+            }
+            this.collection.filter = select.value || '';
+            this.collection.page = 1;
+            return this.refresh('').then(() => {
+                const count = this.collection.models.length;
+                this.message = this.collection.filter
+                    ? utils.interpolate(utils.ngettext('{count} attempt shown.', '{count} attempts shown.', count), {count})
+                    : '';
+                this.render();
+                this.focus('.js-attempts-filter');
+            });
+        }
+
+        /** Open the dialog for a row's "Add time", "Take back time", "Pause" or "Resume" button. */
+        adjustTime(button) {
+            const attemptId = button.getAttribute('data-attempt-id');
+            const found = this.collection.models.find((attempt) => String(attempt.id) === String(attemptId));
+            if (!found) {
+                return null;
+            }
+            const dialog = new TimeAdjustmentDialog({
+                attempt: describeAttempt(found),
+                kind: button.getAttribute('data-kind'),
+                opener: button,
+                onSaved: (message) => this.refresh(message).then(() => this.focus('.js-attempts-status')),
+            });
+            return dialog.open();
         }
 
         runAction(button, question, action, success) {

@@ -23,6 +23,7 @@
                 const data = Object.assign({}, this.allowance, {
                     key_label: ns.ProctoredExamAllowanceModel.labelFor(this.allowance.key),
                     is_minutes: this.allowance.key === 'additional_time_granted',
+                    is_break_minutes: this.allowance.key === 'break_minutes',
                 });
                 this.dialog = new root.edx.proctoring.ModalDialog({
                     title: gettext('Edit allowance'),
@@ -38,8 +39,11 @@
         submit(form) {
             const input = form.querySelector('[name="value"]');
             const value = (input.value || '').trim();
-            if (!value || (this.allowance.key === 'additional_time_granted' && !/^\d+$/.test(value))) {
-                this.dialog.showError(gettext('Enter the extra time as a whole number of minutes.'), input);
+            const minutes = ns.ProctoredExamAllowanceModel.MINUTE_TYPES.includes(this.allowance.key);
+            if (!value || (minutes && !/^\d+$/.test(value))) {
+                this.dialog.showError(this.allowance.key === 'break_minutes'
+                    ? gettext('Enter the break time as a whole number of minutes.')
+                    : gettext('Enter the extra time as a whole number of minutes.'), input);
                 return null;
             }
             const model = new ns.ProctoredExamAllowanceModel({
