@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -62,19 +63,38 @@ def add_allowance_for_user(exam_id, user_info, key, value):
     log.info("Allowance %s %s for user %s on exam %s", key, action, allowance.user_id, exam.id)
 
 
+@dataclass(frozen=True)
+class BulkAllowanceOutcome:
+    """What a bulk call did for one (exam, user) pair, ids as the caller gave them."""
+
+    exam_id: Any
+    user_id: Any
+    succeeded: bool
+    detail: str
+
+
 def add_bulk_allowances(exam_ids, user_ids, allowance_type, value):
-    """Give the same allowance to every (exam, user) pair.
+    """Give the same allowance to every (exam, user) pair (see `grant_bulk_allowances`).
+
+    Returns (data, successes, failures): `data` lists every pair processed as {'exam_id', 'user_id'}, as given.
+    """
+    outcomes = grant_bulk_allowances(exam_ids=exam_ids, user_ids=user_ids, allowance_type=allowance_type, value=value)
+    data = [{"exam_id": outcome.exam_id, "user_id": outcome.user_id} for outcome in outcomes]
+    successes = sum(1 for outcome in outcomes if outcome.succeeded)
+    return data, successes, len(outcomes) - successes
+
+
+def grant_bulk_allowances(*, exam_ids, user_ids, allowance_type, value) -> list[BulkAllowanceOutcome]:
+    """Give the same allowance to every (exam, user) pair; one outcome per pair, in the order first given.
 
     The value is checked before anything is written (AllowanceValueNotAllowedException), and so is what it
     becomes on each exam: a time multiplier is not stored, for each exam it becomes `additional_time_granted`
     of round(time_limit_mins * (multiplier - 1)) minutes, which must be within the additional time limit.
     A pair that fails (missing or inactive exam, unknown user, ...) is counted and the others go on; any
-    other error undoes the whole call, so a batch is never left half-written.
-
-    Returns (data, successes, failures): `data` lists every pair processed as {'exam_id', 'user_id'}, as given.
+    other error undoes the whole call, so a batch is never left half-written. Repeated ids count once.
     """
-    exam_ids = set(exam_ids or ())
-    user_ids = set(user_ids or ())
+    exam_ids = list(dict.fromkeys(exam_ids or ()))
+    user_ids = list(dict.fromkeys(user_ids or ()))
     multiplier = _validate_bulk_value(allowance_type=allowance_type, value=value)
     exams = {exam_id: _find_exam(exam_id=exam_id) for exam_id in exam_ids}
     pair_values = {
@@ -83,26 +103,23 @@ def add_bulk_allowances(exam_ids, user_ids, allowance_type, value):
         if exam is not None
     }
 
-    data: list[dict[str, Any]] = []
-    successes = 0
-    failures = 0
+    outcomes: list[BulkAllowanceOutcome] = []
     with transaction.atomic():
         for exam_id, exam in exams.items():
             for user_id in user_ids:
-                data.append({"exam_id": exam_id, "user_id": user_id})
                 if exam is None:
                     log.info("Bulk allowance skipped for user %s: exam %s does not exist", user_id, exam_id)
-                    failures += 1
+                    outcomes.append(BulkAllowanceOutcome(exam_id, user_id, False, f"Exam {exam_id} does not exist."))
                     continue
                 key, pair_value = pair_values[exam_id]
                 try:
                     add_allowance_for_user(exam.id, user_id, key, pair_value)
                 except ProctoredBaseException as exc:
                     log.info("Bulk allowance failed for user %s on exam %s: %s", user_id, exam_id, exc)
-                    failures += 1
+                    outcomes.append(BulkAllowanceOutcome(exam_id, user_id, False, str(exc)))
                 else:
-                    successes += 1
-    return data, successes, failures
+                    outcomes.append(BulkAllowanceOutcome(exam_id, user_id, True, "Allowance set."))
+    return outcomes
 
 
 def get_allowances_for_course(course_id):

@@ -79,13 +79,14 @@ class ExamAllowanceView(ProctoredAPIView):
 class ExamBulkAllowanceView(ProctoredAPIView):
     """PUT …[/<course>]/bulk_allowance: one allowance for many learners on many exams of one course.
 
-    200 (empty) when every pair succeeded, 207 with every pair when some failed, 400 when none did.
+    200 (empty) when every pair succeeded, 207 with every pair when some failed, 400 when none did. The
+    course is the body's, else the URL's, else (global staff on the route without a course) the one the
+    existing exams share. Exam ids that do not exist are failed pairs; exams of another course are a 400.
     """
 
     @method_decorator(require_course_or_global_staff)
     def put(self, request, course_id=None):
         data = inputs.body(request)
-        course_id = inputs.course_id(data.get("course_id") or course_id)
         exam_ids = [
             inputs.parse_int(item, name="exam_ids", minimum=1)
             for item in inputs.comma_list(data.get("exam_ids"), name="exam_ids")
@@ -93,19 +94,16 @@ class ExamBulkAllowanceView(ProctoredAPIView):
         user_ids = inputs.comma_list(data.get("user_ids"), name="user_ids")
         allowance_type = inputs.string(data, "allowance_type", required=True)
         value = inputs.string(data, "value", required=True)
-        outside = sorted(
-            set(exam_ids)
-            - set(ProctoredExam.objects.filter(id__in=exam_ids, course_id=course_id).values_list("id", flat=True))
-        )
-        if outside:
-            raise BadRequest(
-                f"These exams are not exams of course {course_id}: {', '.join(map(str, outside))}.",
-                extra={"field": "exam_ids"},
-            )
+        named_course = data.get("course_id") or course_id
+        exam_courses = dict(ProctoredExam.objects.filter(id__in=exam_ids).values_list("id", "course_id"))
+        if named_course is None:
+            _check_exams_share_a_course(exam_courses=exam_courses)
+        else:
+            _check_exams_in_course(exam_courses=exam_courses, course_id=inputs.course_id(named_course))
         try:
             with audit_context(actor=request.user, reason="staff: bulk allowance"):
-                pairs, successes, failures = _allowances().add_bulk_allowances(
-                    exam_ids, user_ids, allowance_type, value
+                outcomes = _allowances().grant_bulk_allowances(
+                    exam_ids=exam_ids, user_ids=user_ids, allowance_type=allowance_type, value=value
                 )
         except AllowanceValueOverLimitException as exc:
             # A new limit, not a malformed number: say which limit so staff can correct the value.
@@ -115,14 +113,43 @@ class ExamBulkAllowanceView(ProctoredAPIView):
                 status=status.HTTP_400_BAD_REQUEST,
                 data={"detail": _("Enter a valid positive value number"), "field": "allowance_value"},
             )
-        if successes == 0:
+        if not any(outcome.succeeded for outcome in outcomes):
             return Response(
                 status=status.HTTP_400_BAD_REQUEST,
                 data={"detail": _("Enter a valid username or email"), "field": "user_info"},
             )
-        if failures:
-            return Response(status=status.HTTP_207_MULTI_STATUS, data=pairs)
+        if not all(outcome.succeeded for outcome in outcomes):
+            # 6.1.x's pairs, plus each pair's outcome (clients that only read exam_id/user_id ignore it).
+            return Response(status=status.HTTP_207_MULTI_STATUS, data=[_pair(outcome) for outcome in outcomes])
         return Response()
+
+
+def _check_exams_share_a_course(*, exam_courses: dict[int, str]) -> None:
+    """Without a course named, the existing exams' course is the course: exams of two courses are a 400."""
+    courses = sorted(set(exam_courses.values()))
+    if len(courses) > 1:
+        raise BadRequest(
+            f"These exams belong to different courses ({', '.join(courses)}); a bulk allowance is for one course.",
+            extra={"field": "exam_ids"},
+        )
+
+
+def _check_exams_in_course(*, exam_courses: dict[int, str], course_id: str) -> None:
+    outside = sorted(exam_id for exam_id, exam_course in exam_courses.items() if exam_course != course_id)
+    if outside:
+        raise BadRequest(
+            f"These exams are not exams of course {course_id}: {', '.join(map(str, outside))}.",
+            extra={"field": "exam_ids"},
+        )
+
+
+def _pair(outcome) -> dict:
+    return {
+        "exam_id": outcome.exam_id,
+        "user_id": outcome.user_id,
+        "status": "success" if outcome.succeeded else "failure",
+        "detail": outcome.detail,
+    }
 
 
 class GroupedExamAllowancesByStudent(ProctoredAPIView):
