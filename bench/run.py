@@ -117,7 +117,14 @@ def measure(client, url, repeat):
 
 def refresh_statistics(connection) -> None:
     """Let the planner see the bulk-loaded rows, as autovacuum / InnoDB's auto statistics would in service."""
-    tables = ("proctoring_proctoredexamstudentattempt", "proctoring_proctoredexam", "auth_user")
+    tables = (
+        "proctoring_proctoredexamstudentattempt",
+        "proctoring_proctoredexam",
+        "auth_user",
+        "proctoring_proctoredexamstudentallowance",
+        "proctoring_proctoredexamsoftwaresecurereview",
+        "proctoring_proctoredexamstudentattemptcomment",
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # VACUUM too: index-only scans need the visibility map autovacuum keeps in a live database.
@@ -165,6 +172,12 @@ def worker(args) -> None:
         poll_url = reverse("edx_proctoring:proctored_exam.attempt", args=[poll_attempt.id])
         grouped_url = reverse("edx_proctoring:proctored_exam.attempts.grouped.course", args=[COURSE_ID])
 
+        from bench import course_views  # noqa: PLC0415
+
+        course_views.register_host()
+        course_final, course_onboarding = course_views.seed_exams()
+        course_learners = 0
+
         seeded, next_user = 1, 0
         for size in args.sizes:
             began = time.perf_counter()
@@ -195,6 +208,11 @@ def worker(args) -> None:
                     }
                 )
             print(f"  {args.db}: seeded {seeded:,} attempts in {seed_seconds:.1f}s", file=sys.stderr, flush=True)
+            if args.course_views:
+                course_learners = course_size(
+                    args, size=size, learners=course_learners, exams=(course_final, course_onboarding)
+                )
+                measure_course_views(args, learners=course_learners, client=staff_client, repeat=repeat)
 
         if args.sweep_size:
             from bench.sweep import run_sweeps  # noqa: PLC0415
@@ -205,6 +223,59 @@ def worker(args) -> None:
                 _emit({"kind": "sweep", "db": args.db, **result})
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def course_size(args, *, size: int, learners: int, exams) -> int:
+    """Grow the large course to `size` learners (one attempt each on its final); the learners it now has."""
+    from django.db import connection  # noqa: PLC0415
+
+    from bench import course_views  # noqa: PLC0415
+
+    began = time.perf_counter()
+    final, onboarding = exams
+    course_views.seed_learners(final=final, onboarding=onboarding, first=learners, count=size - learners)
+    refresh_statistics(connection)
+    print(
+        f"  {args.db}: large course grown to {size:,} learners in {time.perf_counter() - began:.1f}s",
+        file=sys.stderr,
+        flush=True,
+    )
+    return size
+
+
+def measure_course_views(args, *, learners: int, client, repeat: int) -> None:
+    from bench import course_views  # noqa: PLC0415
+
+    for label, url in course_views.urls():
+        median, p90, queries, status = measure(client, url, repeat)
+        _emit(
+            {
+                "kind": "endpoint",
+                "db": args.db,
+                "attempts": learners,
+                "label": label,
+                "median": median,
+                "p90": p90,
+                "queries": queries,
+                "status": status,
+                "repeat": repeat,
+            }
+        )
+    runs = [course_views.violation_report(traced=False) for _ in range(3 if learners < 100_000 else 1)]
+    traced = course_views.violation_report(traced=True)
+    _emit(
+        {
+            "kind": "report",
+            "db": args.db,
+            "attempts": learners,
+            "seconds": statistics.median(run["seconds"] for run in runs),
+            "rows": runs[0]["rows"],
+            "queries": runs[0]["queries"],
+            "repeat": len(runs),
+            "traced_seconds": traced["seconds"],
+            "peak_mib": traced["peak_mib"],
+        }
+    )
 
 
 def _unavailable(db: str) -> str | None:
@@ -243,6 +314,12 @@ def main():
     parser.add_argument(
         "--sweep-traced-sizes", default="1000,2000", help="sizes of the sweeps run under tracemalloc (peak memory)"
     )
+    parser.add_argument(
+        "--no-course-views",
+        dest="course_views",
+        action="store_false",
+        help="skip the large course's allowances list, onboarding panel and violation report",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", default="sqlite", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -276,6 +353,7 @@ def main():
             str(args.sweep_size if db == "sqlite" else 0),
             "--sweep-traced-sizes",
             args.sweep_traced_sizes,
+            *([] if args.course_views else ["--no-course-views"]),
         ]
         env = {**os.environ, "DB": db, "DB_TEST_NAME": BENCH_DATABASE}
         result = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
@@ -300,6 +378,13 @@ def print_table(rows: list[dict], notes: list[str], seconds: float) -> None:
                 f"{row['p90']:>8.2f} | {row['queries']:>7} | {row['repeat']:>4} | {row['status']}"
             )
     for row in rows:
+        if row["kind"] == "report":
+            print(
+                f"{row['db']:<8} | {row['attempts']:>9,} | {'violation report (list)':<32} | "
+                f"{row['seconds'] * 1000:>9.0f} | {'':>8} | {row['queries']:>7} | {row['repeat']:>4} | "
+                f"{row['rows']:,} rows; iterated under tracemalloc: peak {row['peak_mib']:.1f} MiB"
+            )
+    for row in rows:
         if row["kind"] == "sweep":
             label = f"expiry sweep{' (tracemalloc)' if row['traced'] else ''}"
             memory = (
@@ -316,9 +401,10 @@ def print_table(rows: list[dict], notes: list[str], seconds: float) -> None:
         by_size = {(r["attempts"], r["label"]): r["median"] for r in rows if r["kind"] == "endpoint" and r["db"] == db}
         sizes = sorted({size for size, _ in by_size})
         if len(sizes) > 1:
-            for label in ("grouped list, page 1", "grouped list, last page"):
-                ratio = by_size[(sizes[-1], label)] / by_size[(sizes[0], label)]
-                print(f"{db}: {label}: {sizes[-1]:,} vs {sizes[0]:,} attempts = {ratio:.1f}x")
+            for label in sorted({label for _size, label in by_size}):
+                if (sizes[-1], label) in by_size and (sizes[0], label) in by_size:
+                    ratio = by_size[(sizes[-1], label)] / by_size[(sizes[0], label)]
+                    print(f"{db}: {label}: {sizes[-1]:,} vs {sizes[0]:,} attempts = {ratio:.1f}x")
     for note in notes:
         print(note)
     print(f"bench: {seconds:.0f} s")
