@@ -41,9 +41,9 @@ function submit(form) {
 async function mountAllowances() {
     const env = mount('special-allowance-container');
     env.server.route('GET', `${API}/proctored_exam/exam/course_id/${COURSE}`, 200, EXAMS);
-    env.server.route('GET', `${API}/proctored_exam/${COURSE}/grouped/allowance`, 200, {
-        '<ann>': [allowance(1, '<ann>', EXAMS[0], '30')],
-        bob: [allowance(2, 'bob', EXAMS[1], '15')],
+    env.server.route('GET', `${API}/proctored_exam/${COURSE}/allowance`, 200, {
+        count: 2, num_pages: 1, current_page: 1, page_size: 25,
+        results: [allowance(1, '<ann>', EXAMS[0], '30'), allowance(2, 'bob', EXAMS[1], '15')],
     });
     const view = new env.ns.ProctoredExamAllowanceView();
     await view.ready;
@@ -157,6 +157,30 @@ test('declining the confirmation deletes nothing', async () => {
     click(el.querySelector('.js-delete-allowance'));
     await settle();
     assert.equal(server.callsTo('DELETE', `${API}/proctored_exam/allowance`).length, 0);
+});
+
+test('allowances come 25 a page: the panel asks for a page and moves between pages', async () => {
+    const {el, server, view} = await mountAllowances();
+    assert.match(server.callsTo('GET', `${API}/proctored_exam/${COURSE}/allowance`)[0].url, /\?page=1&page_size=25$/);
+    assert.equal(el.querySelector('.proctoring-pagination'), null);
+
+    const page = (number) => ({
+        count: 30, num_pages: 2, current_page: number, page_size: 25,
+        results: number === 1
+            ? [allowance(1, 'ann', EXAMS[0], '30'), allowance(3, 'ann', EXAMS[1], '10')]
+            : [allowance(4, 'zoe', EXAMS[0], '5')],
+    });
+    server.route('GET', `${API}/proctored_exam/${COURSE}/allowance`, 200, (call) => page(call.url.includes('page=2') ? 2 : 1));
+    await view.refresh();
+    assert.equal(el.querySelectorAll('.allowance-row').length, 2);
+    assert.match(el.querySelector('.proctoring-page-info').textContent, /Page 1 of 2/);
+
+    click(el.querySelector('.js-allowance-page'));
+    await settle();
+    assert.match(server.callsTo('GET', `${API}/proctored_exam/${COURSE}/allowance`).pop().url, /\?page=2&page_size=25$/);
+    assert.deepEqual(el.querySelectorAll('.allowance-row').map((row) => row.querySelector('th').textContent), ['zoe']);
+    assert.match(el.querySelector('.proctoring-page-info').textContent, /Page 2 of 2/);
+    assert.equal(el.querySelector('.js-allowance-page').textContent, 'Previous page');
 });
 
 // -- attempts --------------------------------------------------------------------------------------------

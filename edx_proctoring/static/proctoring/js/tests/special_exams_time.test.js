@@ -101,8 +101,8 @@ test('running attempts get time and pause controls; paused and extended rows say
 test('"Add time" opens an accessible dialog with the clock history and POSTs minutes and reason', async () => {
     const env = await mountAttempts();
     const {dialog, form, url, button} = await openDialog(env, 'ann', 'extension', history([
-        {kind: 'pause', minutes: 0, actor_username: 'staff', reason: 'machine <crashed>', created: '2026-03-01T10:05:00Z'},
-        {kind: 'resume', minutes: 4, actor_username: 'staff', reason: '', created: '2026-03-01T10:09:00Z'},
+        {kind: 'pause', minutes: 0, actor: 'staff', reason: 'machine <crashed>', created: '2026-03-01T10:05:00Z'},
+        {kind: 'resume', minutes: 4, actor: 'staff', reason: '', created: '2026-03-01T10:09:00Z'},
     ]));
     assert.equal(dialog.getAttribute('aria-modal'), 'true');
     assert.equal(env.document.getElementById(dialog.getAttribute('aria-labelledby')).textContent, 'Add time');
@@ -252,7 +252,9 @@ async function mountAllowances(allowances) {
     host.innerHTML = `<div class="special-allowance-container" data-course-id="${COURSE}"></div>`;
     env.document.body.appendChild(host);
     env.server.route('GET', `${API}/proctored_exam/exam/course_id/${COURSE}`, 200, EXAMS);
-    env.server.route('GET', `${API}/proctored_exam/${COURSE}/grouped/allowance`, 200, allowances || {});
+    const results = Object.values(allowances || {}).flat();
+    env.server.route('GET', `${API}/proctored_exam/${COURSE}/allowance`, 200,
+        {count: results.length, num_pages: 1, current_page: 1, page_size: 25, results});
     const view = new ns.ProctoredExamAllowanceView();
     await view.ready;
     return Object.assign(env, {ns, view, el: env.document.querySelector('.special-allowance-container')});

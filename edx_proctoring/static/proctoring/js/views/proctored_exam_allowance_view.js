@@ -1,7 +1,7 @@
 /*
  * Allowances panel of the Special Exams tab (`edx.instructor_dashboard.proctoring.ProctoredExamAllowanceView`),
  * constructed with no options: it binds to `.special-allowance-container` (data-course-id), lists the
- * course's allowances grouped by learner, and adds (in bulk), edits and deletes them.
+ * course's allowances grouped by learner, 25 allowances a page, and adds (in bulk), edits and deletes them.
  * Template: course_grouped_allowances.underscore.
  */
 (function (root) {
@@ -69,10 +69,18 @@
             if (!this.el || !this.renderTemplate) {
                 return this;
             }
+            const page = this.collection.pagination;
             this.el.innerHTML = this.renderTemplate({
                 learners: this.rows(),
                 has_exams: this.exams.models.length > 0,
                 message: this.message,
+                show_pagination: page.num_pages > 1,
+                has_previous: page.current_page > 1,
+                has_next: page.current_page < page.num_pages,
+                previous_page: page.current_page - 1,
+                next_page: page.current_page + 1,
+                current_page: page.current_page,
+                total_pages: page.num_pages,
             });
             return this;
         }
@@ -97,6 +105,13 @@
         handleClick(event) {
             const target = event.target && event.target.closest ? event.target : null;
             if (!target) {
+                return;
+            }
+            const pageButton = target.closest('.js-allowance-page');
+            if (pageButton) {
+                event.preventDefault();
+                this.collection.pageNumber = Number(pageButton.getAttribute('data-page')) || 1;
+                this.refresh('');
                 return;
             }
             const add = target.closest('.js-add-allowance');
