@@ -128,10 +128,9 @@
     function describeAdjustment(adjustment) {
         const label = HISTORY_LABELS[adjustment.kind];
         const minutes = Number(adjustment.minutes) || 0;
-        const actor = adjustment.actor_username || adjustment.username || adjustment.actor || '';
         return [
             label ? label(minutes) : adjustment.kind,
-            typeof actor === 'string' ? actor : '',
+            typeof adjustment.actor === 'string' ? adjustment.actor : '',
             formatDate(adjustment.created),
             adjustment.reason || '',
         ].filter(Boolean).join(' · ');
