@@ -109,7 +109,16 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
 
     @staticmethod
     def _language_headers():
-        return {"Accept-Language": translation.get_language() or settings.LANGUAGE_CODE}
+        """``<learner's language>;<site default>`` (e.g. ``es;en-us``), as 6.1.x sends it on every call."""
+        current = translation.get_language()
+        default = settings.LANGUAGE_CODE
+        return {"Accept-Language": f"{current};{default}" if current else default}
+
+    def _request(self, method, url, *, headers=None, **kwargs):
+        """Every call to the vendor: the language header added, bounded by ``timeout``."""
+        return self.session.request(
+            method, url, headers={**self._language_headers(), **(headers or {})}, timeout=self.timeout, **kwargs
+        )
 
     @staticmethod
     def _json_or(response, fallback):
@@ -128,7 +137,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         if status:
             payload["status"] = status
         url = self.exam_attempt_url.format(exam_id=exam, attempt_id=attempt)
-        response = self.session.request(method, url, json=payload or None, headers=headers, timeout=self.timeout)
+        response = self._request(method, url, json=payload or None, headers=headers)
         data = self._json_or(response, {})
         log.debug("%s %s answered %s: %r", method, url, response.status_code, data)
         return data if isinstance(data, dict) else {}
@@ -139,7 +148,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         """The vendor's ``{rules, name, download_url, instructions}``; ``{}`` when it cannot be fetched."""
         url = self.config_url
         try:
-            response = self.session.get(url, headers=self._language_headers(), timeout=self.timeout)
+            response = self._request("GET", url)
         except requests.RequestException as exc:
             log.error(
                 "Could not fetch the proctoring configuration: %s", _describe_request_error(exc, url, self.timeout)
@@ -170,8 +179,9 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
     # -- exams and attempts --------------------------------------------------------------------------
 
     def get_exam(self, exam):
-        url = self.exam_url.format(exam_id=exam["external_id"])
-        response = self.session.get(url, timeout=self.timeout)
+        """The vendor's copy of `exam`, fetched by the dict's ``id`` (what 6.1.x formats the URL with)."""
+        url = self.exam_url.format(exam_id=exam["id"])
+        response = self._request("GET", url)
         return self._json_or(response, {})
 
     def get_attempt(self, attempt):
@@ -179,7 +189,6 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
             attempt["proctored_exam"]["external_id"],
             attempt["external_id"],
             method="GET",
-            headers=self._language_headers(),
         )
         data["instructions"] = self.proctoring_instructions or data.get("instructions", [])
         return data
@@ -194,7 +203,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         context["status"] = "created"
         context.pop("attempt_code", None)
         try:
-            response = self.session.post(url, json=context, timeout=self.timeout)
+            response = self._request("POST", url, json=context)
         except requests.RequestException as exc:
             message = _describe_request_error(exc, url, self.timeout)
             log.error("Could not register an exam attempt: %s", message)
@@ -235,7 +244,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         if not attempt:
             return False
         url = self.exam_attempt_url.format(exam_id=exam, attempt_id=attempt)
-        response = self.session.delete(url, timeout=self.timeout)
+        response = self._request("DELETE", url)
         if response.status_code == 404:
             return True
         response.raise_for_status()
@@ -253,11 +262,11 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         external_id = exam.get("external_id")
         url = self.exam_url.format(exam_id=external_id) if external_id else self.create_exam_url
         try:
-            response = self.session.post(
+            response = self._request(
+                "POST",
                 url,
                 data=json.dumps(exam, cls=DjangoJSONEncoder),
                 headers={"Content-Type": "application/json"},
-                timeout=self.timeout,
             )
             data = response.json()
             return data.get("id")
@@ -297,7 +306,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         """Ask the vendor to delete the user's data; its JSON true/false answer is returned."""
         url = self.user_info_url.format(user_id=user_id)
         try:
-            response = self.session.delete(url, timeout=self.timeout)
+            response = self._request("DELETE", url)
         except requests.RequestException as exc:
             raise BackendProviderCannotRetireUser(_describe_request_error(exc, url, self.timeout))
         data = self._json_or(response, None)
@@ -315,7 +324,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         if query:
             url = f"{url}?{urlencode(query)}"
         try:
-            response = self.session.get(url, timeout=self.timeout)
+            response = self._request("GET", url)
         except requests.RequestException as exc:
             raise BackendProviderOnboardingProfilesException(
                 _describe_request_error(exc, url, self.timeout), BAD_GATEWAY
