@@ -135,7 +135,8 @@ class SoftwareSecureBackendProvider(ProctoringBackendProvider):
         now = datetime.now(UTC)
         first_name, last_name = split_full_name(context.get("full_name"))
 
-        reviewer_notes = context.get("review_policy") or config.proctoring_setting("DEFAULT_REVIEW_POLICY")
+        # The default applies only to exams without a policy: a course team's empty policy is sent empty.
+        reviewer_notes = context.get("review_policy", config.proctoring_setting("DEFAULT_REVIEW_POLICY"))
         if context.get("review_policy_exception"):
             reviewer_notes = f"{reviewer_notes}; {context['review_policy_exception']}"
 
