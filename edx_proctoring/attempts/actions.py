@@ -66,6 +66,9 @@ COMPLETED = frozenset(Status._completed)
 ONBOARDING_ERRORS = frozenset(Status.onboarding_errors)
 # Every status a row may be moved to; the summary-only `eligible`/`expired` and `onboarding_reset` may not.
 SETTABLE_STATUSES = INCOMPLETE | COMPLETED
+# Trusted host code may store any status of 6.1.x's vocabulary, as 6.1.x's update_attempt_status did: the
+# summaries read a stored `eligible`/`expired`, and 6.1.x resets practice attempts to `onboarding_reset`.
+HOST_SETTABLE_STATUSES = SETTABLE_STATUSES | {Status.eligible, Status.expired, Status.onboarding_reset}
 REVIEW_OUTCOMES = frozenset({Status.verified, Status.rejected, Status.second_review_required, Status.error})
 # A vendor reviews an attempt once it has one to review: normally submitted, or still running when the
 # vendor ends the session itself (the outcome rule then marks a passing review of it as an error).
@@ -302,7 +305,7 @@ MOVES_LIST: tuple[Move, ...] = (
     ),
     _row("remove", Actor.system, ANY, REMOVED, summary="a submitted practice attempt is reset"),
     # edx-platform through the Python api: 6.1.x semantics (trusted host code).
-    _row("update_status", Actor.host, ANY, SETTABLE_STATUSES, **_HOST, summary="api.update_attempt_status"),
+    _row("update_status", Actor.host, ANY, HOST_SETTABLE_STATUSES, **_HOST, summary="api.update_attempt_status"),
     _row("start", Actor.host, ANY, Status.started, guard=_not_started_yet, **_HOST),
     _row("stop", Actor.host, ANY, Status.ready_to_submit, **_HOST),
     _row("ready", Actor.host, ANY, Status.ready_to_start, **_HOST),

@@ -208,7 +208,8 @@ def perform_action(
     attempt id, or None when it does not exist and `raise_if_not_found` is False. `audit_user` and
     `reason` are recorded on the attempt's history row (default: those of the surrounding audit context).
     """
-    if to_status is not None and to_status not in SETTABLE_STATUSES:
+    settable = actions.HOST_SETTABLE_STATUSES if actor == Actor.host else SETTABLE_STATUSES
+    if to_status is not None and to_status not in settable:
         raise ProctoredExamIllegalStatusTransition(f"{to_status!r} is not a status an attempt can be moved to.")
     with _audit(audit_user, reason), transaction.atomic():
         attempt = _locked_attempt(attempt_id)

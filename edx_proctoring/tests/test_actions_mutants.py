@@ -258,9 +258,14 @@ class TestHostKeeps61xSemantics:
     def test_sets_any_completed_status_from_anywhere(self, target):
         assert table("update_status", Actor.host, target) == expected([(EVERY_STATUS, target)], "refused")
 
-    @pytest.mark.parametrize("target", [S.expired, S.eligible, S.onboarding_reset])
-    def test_never_sets_a_pseudo_status(self, target):
-        assert table("update_status", Actor.host, target) == expected([], "refused")
+    @pytest.mark.parametrize("target", [S.expired, S.onboarding_reset])
+    def test_sets_the_6_1_statuses_outside_both_classes_from_anywhere(self, target):
+        assert table("update_status", Actor.host, target) == expected([(EVERY_STATUS, target)], "refused")
+
+    def test_sets_the_legacy_eligible_status_like_any_incomplete_one_except_on_an_ended_attempt(self):
+        assert table("update_status", Actor.host, S.eligible) == expected(
+            [(EVERY_STATUS - COMPLETED, S.eligible)], "refused"
+        )
 
     @pytest.mark.parametrize(
         ("action", "target"),
