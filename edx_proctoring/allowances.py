@@ -195,10 +195,6 @@ def _stored_key(*, key: Any) -> Any:
     return key
 
 
-def _is_additional_time(key: Any) -> bool:
-    return isinstance(key, str) and key in ADDITIONAL_TIME_GRANTED
-
-
 def _is_user_pk(user_info: Any) -> bool:
     return isinstance(user_info, int) and not isinstance(user_info, bool)
 
@@ -213,13 +209,12 @@ def _check_value_fits(*, value: Any) -> None:
 
 
 def _check_additional_time(*, key: Any, value: Any) -> None:
-    """Extra time is a whole number of minutes, from 0 to the limit, written with decimal digits.
+    """Extra time and break time are whole numbers of minutes, from 0 to their limits, in decimal digits.
 
     The historic `isdigit` test alone lets through characters such as superscripts ("²") that `int()`
     cannot read, and an unbounded number of minutes overflows every date computed from it.
     """
-    if _is_additional_time(key):
-        ProctoredExamStudentAllowance.check_allowance_value(key=key, value=value)
+    ProctoredExamStudentAllowance.check_allowance_value(key=key, value=value)
 
 
 def _validate_bulk_value(*, allowance_type: Any, value: Any) -> float | None:

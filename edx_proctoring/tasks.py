@@ -19,12 +19,12 @@ from django.db import connection, transaction
 
 from edx_proctoring.attempts.actions import Actor
 from edx_proctoring.attempts.effects import BACKEND_CALL_FOR_STATUS
-from edx_proctoring.attempts.lifecycle import perform_action
+from edx_proctoring.attempts.lifecycle import adjust_attempt_time, perform_action
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exams import serialize_exam
-from edx_proctoring.models import ProctoredExamStudentAttempt
+from edx_proctoring.models import ProctoredExamAttemptTimeState, ProctoredExamStudentAttempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.timing import deadline_of, now
+from edx_proctoring.timing import NO_CLOCK, PAUSE_KIND_BREAK, Clock, deadline_of, is_past_deadline, now
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,26 @@ NOTIFICATION_RETRY_OPTIONS = {
 }
 
 
-def _running_attempt_batches(*, batch_size: int) -> Iterator[list[tuple[int, datetime, int | None]]]:
-    """(id, started_at, allowed minutes) of running attempts, `batch_size` at a time, by a keyset on id."""
+_CLOCK_COLUMNS = (
+    "extension_minutes",
+    "paused_seconds",
+    "paused_since",
+    "paused_kind",
+    "break_ends_by",
+    "break_seconds_used",
+    "due_cap",
+)
+
+
+def _clock_from(values) -> Clock:
+    """The clock from the time state columns read with the attempt (all None: no adjustments)."""
+    if values[0] is None:
+        return NO_CLOCK
+    return Clock(**dict(zip(_CLOCK_COLUMNS, values, strict=True)))
+
+
+def _running_attempt_batches(*, batch_size: int) -> Iterator[list[tuple[int, datetime, int | None, Clock]]]:
+    """(id, started_at, allowed minutes, clock) of running attempts, `batch_size` at a time, by a keyset on id."""
     last_id = 0
     while True:
         batch = list(
@@ -51,11 +69,13 @@ def _running_attempt_batches(*, batch_size: int) -> Iterator[list[tuple[int, dat
                 id__gt=last_id, status__in=OVERDUE_STATUSES, started_at__isnull=False
             )
             .order_by("id")
-            .values_list("id", "started_at", "allowed_time_limit_mins")[:batch_size]
+            .values_list("id", "started_at", "allowed_time_limit_mins", *(f"time_state__{c}" for c in _CLOCK_COLUMNS))[
+                :batch_size
+            ]
         )
         if not batch:
             return
-        yield batch
+        yield [(row[0], row[1], row[2], _clock_from(row[3:])) for row in batch]
         last_id = batch[-1][0]
 
 
@@ -63,7 +83,9 @@ def expire_attempt_if_overdue(*, attempt_id: int, as_of: datetime) -> bool:
     """Submit one attempt as of its deadline if it is still running and past it; True when this call did.
 
     The row is locked first; a row another sweeper holds is skipped (it is being expired there), and a row
-    already moved on is left alone, so two sweeps running at once expire each attempt exactly once.
+    already moved on is left alone, so two sweeps running at once expire each attempt exactly once. Its
+    clock is read under that lock: an extension or a pause committed first moves the deadline, one waiting
+    for the lock finds the attempt submitted and is refused.
     """
     locked = ProctoredExamStudentAttempt.objects.select_for_update(
         skip_locked=connection.features.has_select_for_update_skip_locked
@@ -76,30 +98,42 @@ def expire_attempt_if_overdue(*, attempt_id: int, as_of: datetime) -> bool:
         )
         if row is None:
             return False
-        deadline = deadline_of(started_at=row[0], allowed_minutes=row[1])
-        if as_of <= deadline:
+        clock = _clock_from(
+            ProctoredExamAttemptTimeState.objects.filter(attempt_id=attempt_id).values_list(*_CLOCK_COLUMNS).first()
+            or (None,)
+        )
+        deadline = deadline_of(started_at=row[0], allowed_minutes=row[1], clock=clock, at=as_of)
+        if not is_past_deadline(deadline=deadline, clock=clock, at=as_of):
             return False
         perform_action(action="sweep", actor=Actor.system, attempt_id=attempt_id, timeout_timestamp=deadline)
         return True
+
+
+def _has_spent_break(clock: Clock, *, at: datetime) -> bool:
+    return clock.paused_kind == PAUSE_KIND_BREAK and clock.break_ends_by is not None and clock.break_ends_by <= at
 
 
 @shared_task(name="edx_proctoring.tasks.expire_overdue_attempts", ignore_result=False)
 def expire_overdue_attempts(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
     """Submit every running attempt whose deadline has passed, with ``completed_at`` = its deadline.
 
-    Reads ``batch_size`` attempts at a time (constant memory however many there are) and commits each
-    attempt on its own. Everything done for one attempt, reading its deadline included, is guarded: a
-    failure on one (a vendor refusing the stop call, a row whose values cannot be used) is logged, counted
-    and retried by the next sweep, and never holds back the attempts after it, in any course. Returns how
-    many attempts this run expired.
+    A paused attempt, or one on a break, is never expired; a break whose budget is spent is recorded as
+    ended (the clock already runs again). Reads ``batch_size`` attempts at a time (constant memory however
+    many there are) and commits each attempt on its own. Everything done for one attempt, reading its
+    deadline included, is guarded: a failure on one (a vendor refusing the stop call, a row whose values
+    cannot be used) is logged, counted and retried by the next sweep, and never holds back the attempts
+    after it, in any course. Returns how many attempts this run expired.
     """
     expired = 0
     failed = 0
     for batch in _running_attempt_batches(batch_size=batch_size):
         as_of = now()
-        for attempt_id, started_at, allowed_mins in batch:
+        for attempt_id, started_at, allowed_mins, clock in batch:
             try:
-                if as_of <= deadline_of(started_at=started_at, allowed_minutes=allowed_mins):
+                if _has_spent_break(clock, at=as_of):
+                    adjust_attempt_time(action="break_end", actor=Actor.system, attempt_id=attempt_id)
+                deadline = deadline_of(started_at=started_at, allowed_minutes=allowed_mins, clock=clock, at=as_of)
+                if not is_past_deadline(deadline=deadline, clock=clock, at=as_of):
                     continue
                 expired += expire_attempt_if_overdue(attempt_id=attempt_id, as_of=as_of)
             except Exception:  # noqa: BLE001 - one attempt's failure must not stop the sweep

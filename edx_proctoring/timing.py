@@ -6,14 +6,20 @@ its deadline. The allowed time of an attempt is fixed when it first starts and n
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.utils.translation import gettext as _
 from edx_when import api as when_api
 from opaque_keys import InvalidKeyError
 
-from edx_proctoring.models import ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
+from edx_proctoring.models import (
+    ProctoredExamAttemptTimeState,
+    ProctoredExamStudentAllowance,
+    ProctoredExamStudentAttempt,
+)
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus
 
 log = logging.getLogger(__name__)
@@ -106,52 +112,173 @@ def calculate_allowed_mins(exam, user_id) -> int:
     return allowed_minutes_for(exam=exam, user_id=user_id, resume_seconds=resume_seconds, extra_minutes=extra)
 
 
-def deadline_of(*, started_at: datetime, allowed_minutes: int | None) -> datetime:
-    """When time runs out for an attempt started at `started_at` with `allowed_minutes`.
+@dataclass(frozen=True)
+class Clock:
+    """What the adjustments of an attempt add up to (`ProctoredExamAttemptTimeState`); `NO_CLOCK` when none.
 
-    Never raises for a stored value, however large: minutes are bounded by MAX_ALLOWED_MINUTES and a
-    deadline past either end of the calendar is that end.
+    The deadline is started_at + allowed minutes + extension minutes + paused time, where an open pause
+    counts up to now and an open break up to now or the end of its budget, whichever is first; then, when
+    `due_cap` is set, no later than it (an extension granted past the due date lifts the cap).
     """
-    minutes = max(-MAX_ALLOWED_MINUTES, min(allowed_minutes or 0, MAX_ALLOWED_MINUTES))
+
+    extension_minutes: int = 0
+    paused_seconds: int = 0
+    paused_since: datetime | None = None
+    paused_kind: str = ""
+    break_ends_by: datetime | None = None
+    break_seconds_used: int = 0
+    due_cap: datetime | None = None
+
+    @classmethod
+    def of(cls, state) -> Clock:
+        """The clock of a `ProctoredExamAttemptTimeState` row (or of None: no adjustments)."""
+        if state is None:
+            return NO_CLOCK
+        return cls(
+            extension_minutes=state.extension_minutes,
+            paused_seconds=state.paused_seconds,
+            paused_since=state.paused_since,
+            paused_kind=state.paused_kind,
+            break_ends_by=state.break_ends_by,
+            break_seconds_used=state.break_seconds_used,
+            due_cap=state.due_cap,
+        )
+
+    def open_pause_seconds(self, *, at: datetime) -> float:
+        """Seconds the open pause or break has stopped the clock, as of `at`."""
+        if self.paused_since is None:
+            return 0
+        until = at
+        if self.paused_kind == PAUSE_KIND_BREAK and self.break_ends_by is not None:
+            until = min(at, self.break_ends_by)
+        return max((until - self.paused_since).total_seconds(), 0)
+
+    def is_paused(self) -> bool:
+        """Paused by staff (or a tool): stays paused until resumed."""
+        return self.paused_since is not None and self.paused_kind == PAUSE_KIND_STAFF
+
+    def is_on_break(self, *, at: datetime) -> bool:
+        """On a break whose budget has not run out yet (a spent break lets the clock run on its own)."""
+        return (
+            self.paused_since is not None
+            and self.paused_kind == PAUSE_KIND_BREAK
+            and (self.break_ends_by is None or at < self.break_ends_by)
+        )
+
+    def is_stopped(self, *, at: datetime) -> bool:
+        """The clock does not run: paused, or on a break with budget left."""
+        return self.is_paused() or self.is_on_break(at=at)
+
+
+PAUSE_KIND_STAFF = "pause"
+PAUSE_KIND_BREAK = "break"
+NO_CLOCK = Clock()
+# The attribute of a serialized attempt (a dict) that carries its clock, so that a poll reads no more.
+CLOCK_ATTRIBUTE = "edx_proctoring_clock"
+
+
+def _shift(moment: datetime, *, seconds: float) -> datetime:
     try:
-        return started_at + timedelta(minutes=minutes)
+        return moment + timedelta(seconds=seconds)
     except OverflowError:
-        return LATEST_DEADLINE if minutes > 0 else EARLIEST_DEADLINE
+        return LATEST_DEADLINE if seconds > 0 else EARLIEST_DEADLINE
 
 
-def attempt_deadline(attempt) -> datetime | None:
-    """When a started attempt's time runs out (None before it starts)."""
+def deadline_of(
+    *, started_at: datetime, allowed_minutes: int | None, clock: Clock = NO_CLOCK, at: datetime | None = None
+) -> datetime:
+    """When time runs out for an attempt started at `started_at` with `allowed_minutes`, as of `at` (now).
+
+    The one deadline rule (see `Clock`); the poll, the pages, the sweep and the timer all call it. Never
+    raises for stored values, however large: minutes are bounded by MAX_ALLOWED_MINUTES and a deadline
+    past either end of the calendar is that end.
+    """
+    minutes = max(-MAX_ALLOWED_MINUTES, min((allowed_minutes or 0) + clock.extension_minutes, MAX_ALLOWED_MINUTES))
+    try:
+        deadline = started_at + timedelta(minutes=minutes)
+    except OverflowError:
+        deadline = LATEST_DEADLINE if minutes > 0 else EARLIEST_DEADLINE
+    if clock is NO_CLOCK:
+        return deadline
+    paused = clock.paused_seconds + clock.open_pause_seconds(at=at or now())
+    deadline = _shift(deadline, seconds=paused)
+    if clock.due_cap is not None and deadline > clock.due_cap:
+        deadline = clock.due_cap
+    return deadline
+
+
+def with_clock(attempt: dict, clock: Clock) -> dict:
+    """Attach the attempt's clock to its serialized form (an attribute, so the historic keys stay as they are)."""
+    setattr(attempt, CLOCK_ATTRIBUTE, clock)
+    return attempt
+
+
+def clock_of(attempt) -> Clock:
+    """The clock of a serialized attempt: the one attached when it was read, else read now (one query)."""
+    clock = getattr(attempt, CLOCK_ATTRIBUTE, None)
+    if clock is not None:
+        return clock
+    attempt_id = attempt.get("id") if isinstance(attempt, dict) else None
+    if attempt_id is None:
+        return NO_CLOCK
+    clock = Clock.of(ProctoredExamAttemptTimeState.objects.filter(attempt_id=attempt_id).first())
+    # A plain dict built by the caller cannot carry it: it is read again next time.
+    with contextlib.suppress(AttributeError):
+        with_clock(attempt, clock)
+    return clock
+
+
+def attempt_deadline(attempt, *, at: datetime | None = None, clock: Clock | None = None) -> datetime | None:
+    """When a started attempt's time runs out, as of `at` (None before it starts)."""
     started_at = _as_datetime(attempt.get("started_at"))
     if not started_at:
         return None
-    return deadline_of(started_at=started_at, allowed_minutes=attempt.get("allowed_time_limit_mins"))
+    return deadline_of(
+        started_at=started_at,
+        allowed_minutes=attempt.get("allowed_time_limit_mins"),
+        clock=clock_of(attempt) if clock is None else clock,
+        at=at,
+    )
 
 
 def get_time_remaining_for_attempt(attempt) -> float:
-    """Seconds left on a started attempt (0 when not started or expired)."""
-    deadline = attempt_deadline(attempt)
+    """Seconds left on a started attempt (0 when not started or expired); frozen while paused or on a break."""
+    current_time = now()
+    deadline = attempt_deadline(attempt, at=current_time)
     if deadline is None:
         return 0
-    remaining = (deadline - now()).total_seconds()
+    remaining = (deadline - current_time).total_seconds()
     return remaining if remaining > 0 else 0
 
 
+def is_past_deadline(*, deadline: datetime, clock: Clock, at: datetime) -> bool:
+    """Whether time has run out: strictly past the deadline, and never while the clock is stopped.
+
+    The poll (`has_attempt_timed_out`) and the sweep both decide with this.
+    """
+    return at > deadline and not clock.is_stopped(at=at)
+
+
 def has_attempt_timed_out(attempt) -> bool:
-    """An incomplete, started attempt whose deadline has strictly passed."""
-    deadline = attempt_deadline(attempt)
+    """An incomplete, started attempt whose deadline has strictly passed while its clock runs."""
+    current_time = now()
+    clock = clock_of(attempt)
+    deadline = attempt_deadline(attempt, at=current_time, clock=clock)
     return (
         deadline is not None
         and ProctoredExamStudentAttemptStatus.is_incomplete_status(attempt["status"])
-        and now() > deadline
+        and is_past_deadline(deadline=deadline, clock=clock, at=current_time)
     )
 
 
 def does_time_remain(attempt) -> bool:
-    deadline = attempt_deadline(attempt)
+    current_time = now()
+    clock = clock_of(attempt)
+    deadline = attempt_deadline(attempt, at=current_time, clock=clock)
     return (
         deadline is not None
         and ProctoredExamStudentAttemptStatus.is_incomplete_status(attempt["status"])
-        and now() < deadline
+        and (current_time < deadline or clock.is_stopped(at=current_time))
     )
 
 

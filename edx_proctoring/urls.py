@@ -59,6 +59,11 @@ urlpatterns = [
         name="proctored_exam.attempt.collection",
     ),
     path(
+        EXAM + "attempt/<int:attempt_id>/time_adjustments",
+        views.AttemptTimeAdjustmentsView.as_view(),
+        name="proctored_exam.attempt.time_adjustments",
+    ),
+    path(
         EXAM + "attempt/<int:attempt_id>/review_status",
         views.ProctoredExamAttemptReviewStatus.as_view(),
         name="proctored_exam.attempt.review_status",

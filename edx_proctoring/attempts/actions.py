@@ -58,6 +58,18 @@ NO_ATTEMPT = "(no attempt)"
 REMOVED = "(removed)"
 READY_TO_RESUME_FLAG = "(ready_to_resume flag)"
 RESUMED_FLAG = "(resumed flag)"
+# Pseudo-statuses of the clock: time adjustments change the deadline, never the status.
+TIME_EXTENDED = "(time extended)"
+EXTENSION_REVOKED = "(extension revoked)"
+CLOCK_STOPPED = "(clock stopped)"
+CLOCK_RUNNING = "(clock running)"
+TIME_ADJUSTMENT_TARGETS = frozenset({TIME_EXTENDED, EXTENSION_REVOKED, CLOCK_STOPPED, CLOCK_RUNNING})
+
+# Bounds of staff time adjustments. One extension adds at most a day; all of an attempt's extensions
+# together stay within the extra-time allowance limit's default (ten days), so every deadline is a date
+# any database holds. A revocation takes back at most what was extended, and never more than is left.
+MAX_EXTENSION_MINUTES = 24 * 60
+MAX_TOTAL_EXTENSION_MINUTES = 10 * 24 * 60
 
 PRE_START = frozenset(Status._pre_started)
 IN_PROGRESS = frozenset(Status._in_progress)
@@ -103,6 +115,14 @@ class AttemptState:
     has_started: bool = False
     vendor_reports_readiness: bool = False
     review_updates_allowed: bool = False
+    # The clock, for time adjustments: stopped by staff, stopped by a break, net extension, what is left,
+    # the break budget left (None without a break allowance) and the minutes the caller asks for.
+    paused: bool = False
+    on_break: bool = False
+    extension_minutes: int = 0
+    seconds_remaining: float = 0
+    break_seconds_left: int | None = None
+    requested_minutes: int = 0
 
 
 Guard = Callable[[AttemptState, str], str | None]
@@ -184,6 +204,53 @@ def _in_resume_process(state: AttemptState, target: str) -> str | None:
     return None
 
 
+def _extension_within_bounds(state: AttemptState, target: str) -> str | None:
+    minutes = state.requested_minutes
+    if not 1 <= minutes <= MAX_EXTENSION_MINUTES:
+        return f"an extension is 1 to {MAX_EXTENSION_MINUTES} minutes at a time"
+    if state.extension_minutes + minutes > MAX_TOTAL_EXTENSION_MINUTES:
+        return f"an attempt's extensions add up to at most {MAX_TOTAL_EXTENSION_MINUTES} minutes"
+    return None
+
+
+def _revocation_within_bounds(state: AttemptState, target: str) -> str | None:
+    minutes = -state.requested_minutes
+    if not 1 <= minutes <= MAX_EXTENSION_MINUTES:
+        return f"a revocation takes back 1 to {MAX_EXTENSION_MINUTES} minutes at a time"
+    if minutes > state.extension_minutes:
+        return f"only {state.extension_minutes} extended minutes can be taken back, never the original time"
+    if minutes * 60 > state.seconds_remaining:
+        return "it would take back time the learner has already used"
+    return None
+
+
+def _clock_running(state: AttemptState, target: str) -> str | None:
+    if state.paused:
+        return "the attempt is already paused"
+    if state.on_break:
+        return "the learner is on a break"
+    return None
+
+
+def _clock_paused(state: AttemptState, target: str) -> str | None:
+    return None if state.paused else "the attempt is not paused"
+
+
+def _break_budget_left(state: AttemptState, target: str) -> str | None:
+    refusal = _clock_running(state, target)
+    if refusal:
+        return refusal
+    if state.break_seconds_left is None:
+        return "the learner has no break allowance on this exam"
+    if state.break_seconds_left <= 0:
+        return "the break allowance is used up"
+    return None
+
+
+def _on_break(state: AttemptState, target: str) -> str | None:
+    return None if state.on_break else "the learner is not on a break"
+
+
 # -- the table -------------------------------------------------------------------------------------------
 
 
@@ -227,6 +294,16 @@ MOVES_LIST: tuple[Move, ...] = (
     ),
     _row("decline", Actor.learner, PRE_START, Status.declined, unchanged={Status.declined}),
     _row("error", Actor.learner, IN_PROGRESS, Status.error, unchanged={Status.error}),
+    _row(
+        "break_start",
+        Actor.learner,
+        IN_PROGRESS,
+        CLOCK_STOPPED,
+        guard=_break_budget_left,
+        guard_summary="a break allowance with time left; not while paused or on a break",
+        summary="the clock stops until the break ends or its budget is spent",
+    ),
+    _row("break_end", Actor.learner, IN_PROGRESS, CLOCK_RUNNING, guard=_on_break, guard_summary="on a break"),
     _row(
         "reset_practice",
         Actor.learner,
@@ -288,6 +365,28 @@ MOVES_LIST: tuple[Move, ...] = (
         guard_summary="the attempt is resumable",
     ),
     _row("remove", Actor.staff, ANY, REMOVED, summary="reset a learner's attempts"),
+    *(
+        _row(action, actor, IN_PROGRESS, target, guard=guard, guard_summary=guard_summary, summary=summary)
+        for actor in (Actor.staff, Actor.host)
+        for action, target, guard, guard_summary, summary in (
+            (
+                "extend",
+                TIME_EXTENDED,
+                _extension_within_bounds,
+                f"1 to {MAX_EXTENSION_MINUTES} minutes, {MAX_TOTAL_EXTENSION_MINUTES} in all",
+                "more time on a running attempt; the status does not change",
+            ),
+            (
+                "revoke_extension",
+                EXTENSION_REVOKED,
+                _revocation_within_bounds,
+                "never below the original time nor below the time already used",
+                "take back extended minutes",
+            ),
+            ("pause", CLOCK_STOPPED, _clock_running, "not while paused or on a break", "the clock stops"),
+            ("resume", CLOCK_RUNNING, _clock_paused, "only a paused attempt", "the paused time is added back"),
+        )
+    ),
     # This package.
     _row("time_out", Actor.system, IN_PROGRESS, Status.timed_out, summary="expiry when read", **_IGNORE),
     _row("sweep", Actor.system, IN_PROGRESS, Status.timed_out, summary="the expiry sweep", **_IGNORE),
@@ -304,6 +403,14 @@ MOVES_LIST: tuple[Move, ...] = (
         summary="its continuation is created",
     ),
     _row("remove", Actor.system, ANY, REMOVED, summary="a submitted practice attempt is reset"),
+    _row(
+        "break_end",
+        Actor.system,
+        IN_PROGRESS,
+        CLOCK_RUNNING,
+        summary="a break whose budget is spent is recorded as ended",
+        **_IGNORE,
+    ),
     # edx-platform through the Python api: 6.1.x semantics (trusted host code).
     _row("update_status", Actor.host, ANY, HOST_SETTABLE_STATUSES, **_HOST, summary="api.update_attempt_status"),
     _row("start", Actor.host, ANY, Status.started, guard=_not_started_yet, **_HOST),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
@@ -26,7 +27,7 @@ from edx_proctoring.exceptions import ProctoredExamIllegalStatusTransition, Stud
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.models.lookups import as_id
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.timing import calculate_allowed_mins, now
+from edx_proctoring.timing import PAUSE_KIND_BREAK, Clock, calculate_allowed_mins, deadline_of, get_exam_due_date, now
 
 log = logging.getLogger(__name__)
 
@@ -283,6 +284,85 @@ def set_resume_flag(*, action: str, actor: Actor, attempt_id) -> int:
                 setattr(attempt, field_name, value)
             attempt.save()
         return attempt.id
+
+
+def adjust_attempt_time(
+    *,
+    action: str,
+    actor: Actor,
+    attempt_id: int,
+    user=None,
+    minutes: int = 0,
+    reason: str = "",
+    past_due_date: bool = False,
+):
+    """Extend (or revoke an extension of), pause, resume, or start or end a break of a running attempt.
+
+    The actions table decides, under the attempt's row lock, with the attempt's clock as it is now; the
+    status never changes. A break whose budget ran out is first recorded as ended by the system. Returns
+    the `ProctoredExamTimeAdjustment` written, or None when the table ignores the move. Raises
+    ProctoredExamIllegalStatusTransition (nothing written) when it refuses.
+    """
+    # Imported here: time adjustments read allowances and send mail, which status changes never need.
+    from edx_proctoring.attempts import time_adjustments  # noqa: PLC0415
+
+    audit_reason = f"{actor}: {action}" + (f" {minutes:+d} min" if minutes else "") + (f": {reason}" if reason else "")
+    with _audit(user, audit_reason), transaction.atomic():
+        attempt = _locked_attempt(attempt_id)
+        if attempt is None:
+            raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
+        at = now()
+        state = time_adjustments.load_state(attempt=attempt)
+        exam = serialize_exam(attempt.proctored_exam)
+        break_minutes = time_adjustments.break_allowance_minutes(
+            exam_id=attempt.proctored_exam_id, user_id=attempt.user_id
+        )
+        due_date = get_exam_due_date(exam, attempt.user_id)
+
+        def decide_and_apply(*, action: str, actor: Actor, user, minutes: int, reason: str):
+            clock = Clock.of(None if state._state.adding else state)
+            remaining = 0.0
+            if attempt.started_at is not None:
+                deadline = deadline_of(
+                    started_at=attempt.started_at, allowed_minutes=attempt.allowed_time_limit_mins, clock=clock, at=at
+                )
+                remaining = max((deadline - at).total_seconds(), 0)
+            budget_left = time_adjustments.break_seconds_left(clock=clock, allowed_minutes=break_minutes)
+            table_state = replace(
+                attempt_state(attempt=attempt, backend=get_backend_provider(exam)),
+                paused=clock.is_paused(),
+                on_break=clock.is_on_break(at=at),
+                extension_minutes=clock.extension_minutes,
+                seconds_remaining=remaining,
+                break_seconds_left=budget_left,
+                requested_minutes=minutes,
+            )
+            decision = actions.decide(action=action, actor=actor, state=table_state)
+            if not decision.changes:
+                return None
+            return time_adjustments.apply_adjustment(
+                attempt=attempt,
+                state=state,
+                action=action,
+                actor=actor,
+                user=user,
+                minutes=minutes,
+                reason=reason,
+                past_due_date=past_due_date,
+                due_date=due_date,
+                break_seconds=budget_left or 0,
+                at=at,
+            )
+
+        spent_break = None
+        if state.paused_kind == PAUSE_KIND_BREAK and state.break_ends_by is not None and state.break_ends_by <= at:
+            with audit_context(actor=None, reason="system: break_end (budget spent)"):
+                spent_break = decide_and_apply(
+                    action="break_end", actor=Actor.system, user=None, minutes=0, reason="budget spent"
+                )
+        if action == "break_end" and actor is Actor.system:
+            return spent_break
+        return decide_and_apply(action=action, actor=actor, user=user, minutes=minutes, reason=reason)
 
 
 def _store_new_status(context: TransitionContext, *, timed_out: bool, timeout_timestamp: datetime | None) -> None:

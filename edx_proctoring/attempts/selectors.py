@@ -10,7 +10,7 @@ from edx_proctoring.models.lookups import as_id
 from edx_proctoring.serializers import ProctoredExamSerializer, ProctoredExamStudentAllowanceSerializer
 from edx_proctoring.timing import attempt_deadline, has_attempt_timed_out
 
-_ATTEMPT_RELATIONS = ("proctored_exam", "user")
+_ATTEMPT_RELATIONS = ("proctored_exam", "user", "time_state")
 
 
 def _check_for_attempt_timeout(attempt: dict | None) -> dict | None:

@@ -1,7 +1,14 @@
 """Attempt rows as the dicts the API returns."""
 
+from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.serializers import ProctoredExamStudentAttemptSerializer
+from edx_proctoring.timing import Clock, with_clock
 
 
 def serialize_attempt(attempt) -> dict:
-    return ProctoredExamStudentAttemptSerializer(attempt).data
+    """The historic attempt dict; the attempt's clock rides along when it was read with the row
+    (`select_related("time_state")`), so computing its deadline reads nothing more."""
+    data = ProctoredExamStudentAttemptSerializer(attempt).data
+    if ProctoredExamStudentAttempt.time_state.is_cached(attempt):
+        with_clock(data, Clock.of(getattr(attempt, "time_state", None)))
+    return data

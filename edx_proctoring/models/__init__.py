@@ -15,10 +15,16 @@ from edx_proctoring.models.reviews import (
     ProctoredExamSoftwareSecureReview,
     ProctoredExamSoftwareSecureReviewHistory,
 )
+from edx_proctoring.models.time_adjustments import (
+    ProctoredExamAttemptTimeState,
+    ProctoredExamTimeAdjustment,
+    TimeAdjustmentKind,
+)
 
 __all__ = [
     "AuditEntryIsAppendOnly",
     "ProctoredExam",
+    "ProctoredExamAttemptTimeState",
     "ProctoredExamReviewPolicy",
     "ProctoredExamReviewPolicyHistory",
     "ProctoredExamSoftwareSecureComment",
@@ -29,7 +35,9 @@ __all__ = [
     "ProctoredExamStudentAllowanceManager",
     "ProctoredExamStudentAttempt",
     "ProctoredExamStudentAttemptManager",
+    "ProctoredExamTimeAdjustment",
     "ProctoringAuditEntry",
     "QuerySetWithUpdateOverride",
+    "TimeAdjustmentKind",
     "archive_model",
 ]

@@ -26,6 +26,9 @@ from edx_proctoring.models.exams import ProctoredExam
 DEFAULT_MAX_ADDITIONAL_MINUTES = 10 * 24 * 60
 MAX_ADDITIONAL_MINUTES_SETTING = "MAX_ADDITIONAL_TIME_MINUTES"
 HIGHEST_ALLOWED_ADDITIONAL_MINUTES_SETTING = 366 * 24 * 60
+# Breaks pause the learner's own clock; a day of breaks is beyond any accommodation, and keeps every
+# deadline a date all databases hold.
+MAX_BREAK_MINUTES = 24 * 60
 
 
 def max_additional_minutes() -> int:
@@ -60,6 +63,8 @@ class ProctoredExamStudentAllowance(TimeStampedModel):
 
     ADDITIONAL_TIME_GRANTED = ("additional_time_granted", "Additional Time (minutes)")
     REVIEW_POLICY_EXCEPTION = ("review_policy_exception", "Review Policy Exception")
+    # Minutes of breaks the learner may take during an attempt, pausing their own clock (not in 6.1.x).
+    BREAK_MINUTES = ("break_minutes", "Break Time (minutes)")
     all_allowances = [ADDITIONAL_TIME_GRANTED + REVIEW_POLICY_EXCEPTION]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
@@ -102,19 +107,25 @@ class ProctoredExamStudentAllowance(TimeStampedModel):
     @classmethod
     def check_allowance_value(cls, *, key, value) -> None:
         """Raise AllowanceValueNotAllowedException, saying why, when `value` is not a valid value for `key`."""
+        if isinstance(key, str) and key in cls.BREAK_MINUTES:
+            cls._check_minutes(key=key, value=value, limit=MAX_BREAK_MINUTES, what="Break time")
+            return
         if not (isinstance(key, str) and key in cls.ADDITIONAL_TIME_GRANTED):
             return
+        cls._check_minutes(key=key, value=value, limit=max_additional_minutes(), what="Additional time")
+
+    @staticmethod
+    def _check_minutes(*, key, value, limit: int, what: str) -> None:
         # isdecimal, not isdigit: "²" is a digit that int() cannot read.
         if not (isinstance(value, str | int) and not isinstance(value, bool) and str(value).isdecimal()):
             raise AllowanceValueNotAllowedException(
                 f'"{value}" is not a valid value for {key}: enter a whole number of minutes, 0 or more.'
             )
-        limit = max_additional_minutes()
         # Compare lengths first: int() refuses strings of thousands of digits, and such a value is over anyway.
         digits = str(value).lstrip("0")
         if len(digits) > len(str(limit)) or int(digits or "0") > limit:
             raise AllowanceValueOverLimitException(
-                f"Additional time can be at most {limit} minutes; {digits[:20]}"
+                f"{what} can be at most {limit} minutes; {digits[:20]}"
                 f"{'...' if len(digits) > 20 else ''} minutes is over that limit."
             )
 

@@ -14,22 +14,38 @@ from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from edx_proctoring.attempts.payload import build_timer_payload
 from edx_proctoring.attempts.selectors import _attempts, _check_for_attempt_timeout
 from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.attempts.time_adjustments import BREAK_MINUTES_KEY, break_allowance_minutes, parse_break_minutes
 from edx_proctoring.exams import serialize_exam
-from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
+from edx_proctoring.models import (
+    ProctoredExam,
+    ProctoredExamAttemptTimeState,
+    ProctoredExamStudentAllowance,
+    ProctoredExamStudentAttempt,
+)
 from edx_proctoring.models.lookups import as_id
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import allowed_minutes_for, calculate_allowed_mins
 
 ACTIVE_STATUSES = (Status.started, Status.ready_to_submit)
+# "The caller did not read this allowance": read it when needed.
+UNREAD = object()
 _EXTRA_TIME_KEY = ProctoredExamStudentAllowance.ADDITIONAL_TIME_GRANTED[0]
 
 
-def _extra_minutes_subquery(user_id, exam_ref):
+def _allowance_subquery(user_id, exam_ref, key=_EXTRA_TIME_KEY):
     return Subquery(
-        ProctoredExamStudentAllowance.objects.filter(
-            proctored_exam_id=exam_ref, user_id=user_id, key=_EXTRA_TIME_KEY
-        ).values("value")[:1]
+        ProctoredExamStudentAllowance.objects.filter(proctored_exam_id=exam_ref, user_id=user_id, key=key).values(
+            "value"
+        )[:1]
     )
+
+
+def _extra_minutes_subquery(user_id, exam_ref):
+    return _allowance_subquery(user_id, exam_ref)
+
+
+def _break_minutes_subquery(user_id, exam_ref):
+    return _allowance_subquery(user_id, exam_ref, BREAK_MINUTES_KEY)
 
 
 def get_active_attempt_row(user_id: int):
@@ -37,7 +53,10 @@ def get_active_attempt_row(user_id: int):
     return (
         _attempts()
         .filter(user_id=as_id(user_id), status__in=ACTIVE_STATUSES)
-        .annotate(extra_minutes=_extra_minutes_subquery(user_id, OuterRef("proctored_exam_id")))
+        .annotate(
+            extra_minutes=_extra_minutes_subquery(user_id, OuterRef("proctored_exam_id")),
+            break_minutes=_break_minutes_subquery(user_id, OuterRef("proctored_exam_id")),
+        )
         .order_by("-created", "-id")
         .first()
     )
@@ -48,11 +67,24 @@ def _parse_minutes(value) -> int | None:
 
 
 def timer_payload(
-    *, exam: dict, attempt: dict, is_learning_mfe: bool = False, extra_minutes=None, is_current: bool = True
+    *,
+    exam: dict,
+    attempt: dict,
+    is_learning_mfe: bool = False,
+    extra_minutes=None,
+    break_minutes=UNREAD,
+    is_current: bool = True,
 ) -> dict:
     """The domain's timer payload; for the learner's current attempt the allowed time comes from the
-    extra-time allowance read in the same query instead of two more."""
+    extra-time allowance read in the same query instead of two more, and the break budget from the break
+    allowance when the caller read it too (`break_minutes`, the raw value)."""
     user_id = attempt["user"]["id"]
+
+    def break_allowance() -> int | None:
+        if break_minutes is UNREAD:
+            return break_allowance_minutes(exam_id=exam["id"], user_id=user_id)
+        return parse_break_minutes(break_minutes)
+
     if is_current:
 
         def fallback_total_minutes() -> int:
@@ -70,8 +102,18 @@ def timer_payload(
             return calculate_allowed_mins(exam, user_id)
 
     return build_timer_payload(
-        exam=exam, attempt=attempt, is_learning_mfe=is_learning_mfe, fallback_total_minutes=fallback_total_minutes
+        exam=exam,
+        attempt=attempt,
+        is_learning_mfe=is_learning_mfe,
+        fallback_total_minutes=fallback_total_minutes,
+        break_minutes=break_allowance,
     )
+
+
+def is_clock_stopped(payload: dict) -> bool:
+    """A timer payload of a paused attempt or one on a break: the Learning MFE gets no active attempt for it,
+    so it has nothing to count down (see `build_timer_payload`)."""
+    return bool(payload.get("paused") or payload.get("on_break"))
 
 
 def active_timer_payload(user_id: int, *, is_learning_mfe: bool = False) -> dict | None:
@@ -80,28 +122,50 @@ def active_timer_payload(user_id: int, *, is_learning_mfe: bool = False) -> dict
     if row is None:
         return None
     attempt = _check_for_attempt_timeout(serialize_attempt(row))
-    return timer_payload(
+    payload = timer_payload(
         exam=attempt["proctored_exam"],
         attempt=attempt,
         is_learning_mfe=is_learning_mfe,
         extra_minutes=row.extra_minutes,
+        break_minutes=row.break_minutes,
     )
+    if is_learning_mfe and is_clock_stopped(payload):
+        return None
+    return payload
 
 
 # ---- The Learning MFE's exam view: the exam, the learner's attempts on it and the active attempt in one query.
 
 _EXAM_COLUMNS = [field.attname for field in ProctoredExam._meta.concrete_fields]
 _ATTEMPT_COLUMNS = [field.attname for field in ProctoredExamStudentAttempt._meta.concrete_fields]
+_TIME_STATE_COLUMNS = [
+    field.attname for field in ProctoredExamAttemptTimeState._meta.concrete_fields if field.attname != "attempt_id"
+]
+
+
+def _attach_time_state(attempt: ProctoredExamStudentAttempt, row: dict) -> None:
+    """Give the attempt its clock from the joined columns, as `select_related("time_state")` would."""
+    if row["t_extension_minutes"] is None:
+        attempt._state.fields_cache["time_state"] = None
+        return
+    state = ProctoredExamAttemptTimeState(
+        attempt_id=attempt.id, **{name: row[f"t_{name}"] for name in _TIME_STATE_COLUMNS}
+    )
+    attempt._state.fields_cache["time_state"] = state
 
 
 class ExamView:
     """What one query says about an exam and a learner: the exam, the current attempt, the active attempt."""
 
-    def __init__(self, *, exam: dict | None, current: dict | None, active: dict | None, extra_minutes, user):
+    def __init__(
+        self, *, exam: dict | None, current: dict | None, active: dict | None, extra_minutes, break_minutes, user
+    ):
         self.exam = exam
         self.current = current
         self.active = active
         self.extra_minutes = _parse_minutes(extra_minutes)
+        # The raw break allowance value per exam id (of the asked exam and of the active attempt's).
+        self.break_minutes = break_minutes
         self.user = user
 
 
@@ -110,22 +174,30 @@ def load_exam_view(*, user, course_id: str, content_id: str) -> ExamView:
     and any exam on which the learner has an active attempt."""
     relation = "proctoredexamstudentattempt"
     columns = {f"a_{name}": F(f"mine__{name}") for name in _ATTEMPT_COLUMNS}
+    clock_columns = {f"t_{name}": F(f"mine__time_state__{name}") for name in _TIME_STATE_COLUMNS}
     rows = list(
         ProctoredExam.objects.annotate(
             mine=FilteredRelation(relation, condition=Q(**{f"{relation}__user_id": user.id}))
         )
         .filter(Q(course_id=course_id, content_id=content_id) | Q(mine__status__in=ACTIVE_STATUSES))
-        .annotate(**columns, extra_minutes=_extra_minutes_subquery(user.id, OuterRef("id")))
-        .values(*_EXAM_COLUMNS, *columns, "extra_minutes")
+        .annotate(
+            **columns,
+            **clock_columns,
+            extra_minutes=_extra_minutes_subquery(user.id, OuterRef("id")),
+            break_minutes=_break_minutes_subquery(user.id, OuterRef("id")),
+        )
+        .values(*_EXAM_COLUMNS, *columns, *clock_columns, "extra_minutes", "break_minutes")
     )
     exams: dict[int, ProctoredExam] = {}
     attempts = []
     target_exam = None
     extra_minutes = None
+    break_minutes = {}
     for row in rows:
         exam = exams.get(row["id"])
         if exam is None:
             exam = exams[row["id"]] = ProctoredExam(**{name: row[name] for name in _EXAM_COLUMNS})
+        break_minutes[exam.id] = row["break_minutes"]
         if row["course_id"] == course_id and row["content_id"] == content_id:
             target_exam = exam
             extra_minutes = row["extra_minutes"]
@@ -133,6 +205,7 @@ def load_exam_view(*, user, course_id: str, content_id: str) -> ExamView:
             attempt = ProctoredExamStudentAttempt(**{name: row[f"a_{name}"] for name in _ATTEMPT_COLUMNS})
             attempt.proctored_exam = exam
             attempt.user = user
+            _attach_time_state(attempt, row)
             attempts.append(attempt)
     attempts.sort(key=lambda attempt: (attempt.created, attempt.id), reverse=True)
     active = next((a for a in attempts if a.status in ACTIVE_STATUSES), None)
@@ -149,5 +222,6 @@ def load_exam_view(*, user, course_id: str, content_id: str) -> ExamView:
         current=current_dict,
         active=active_dict,
         extra_minutes=extra_minutes,
+        break_minutes=break_minutes,
         user=user,
     )

@@ -287,10 +287,10 @@ def test_an_attempt_whose_deadline_cannot_be_computed_is_logged_counted_and_skip
     overdue = _overdue(user=UserFactory())
     real_deadline_of = tasks.deadline_of
 
-    def deadline_of(*, started_at, allowed_minutes):
+    def deadline_of(*, started_at, allowed_minutes, **clock_and_moment):
         if allowed_minutes == 61:
             raise ValueError("corrupt row")
-        return real_deadline_of(started_at=started_at, allowed_minutes=allowed_minutes)
+        return real_deadline_of(started_at=started_at, allowed_minutes=allowed_minutes, **clock_and_moment)
 
     monkeypatch.setattr(tasks, "deadline_of", deadline_of)
 

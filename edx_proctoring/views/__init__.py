@@ -34,10 +34,12 @@ from edx_proctoring.views.exams import (
 from edx_proctoring.views.instructor import InstructorDashboard
 from edx_proctoring.views.onboarding import StudentOnboardingStatusByCourseView, StudentOnboardingStatusView
 from edx_proctoring.views.retirement import BackendUserManagementAPI, UserRetirement
+from edx_proctoring.views.time_adjustments import AttemptTimeAdjustmentsView
 
 __all__ = [
     "ActiveExamsForUserView",
     "AnonymousReviewCallback",
+    "AttemptTimeAdjustmentsView",
     "AuthenticatedAPIView",
     "BackendUserManagementAPI",
     "BaseReviewCallback",

@@ -22,7 +22,7 @@ from edx_proctoring.attempts.creation import (
     start_attempt,
     update_exam_attempt,
 )
-from edx_proctoring.attempts.lifecycle import perform_action
+from edx_proctoring.attempts.lifecycle import adjust_attempt_time, perform_action
 from edx_proctoring.attempts.removal import remove_attempt
 from edx_proctoring.attempts.selectors import get_active_exams_for_user, get_exam_attempt_by_id
 from edx_proctoring.audit import audit_context
@@ -61,7 +61,11 @@ ATTEMPT_ACTIONS = (
     "error",
     "decline",
     "mark_ready_to_resume",
+    "start_break",
+    "end_break",
 )
+# The learner's breaks are time adjustments in the actions table (break_start, break_end).
+BREAK_ACTIONS = {"start_break": "break_start", "end_break": "break_end"}
 
 
 def _missing_attempt(attempt_id):
@@ -132,6 +136,10 @@ class StudentProctoredExamAttempt(ProctoredAPIView):
                 return mark_exam_attempt_as_ready_to_resume(attempt_id, actor=actor)
         if action == "error":
             return self._report_error(attempt, detail)
+        if action in BREAK_ACTIONS:
+            with audit_context(actor=request.user):
+                adjust_attempt_time(action=BREAK_ACTIONS[action], actor=actor, attempt_id=attempt_id, user=request.user)
+            return attempt_id
         return perform_action(action=action, actor=actor, attempt_id=attempt_id)
 
     @staticmethod
@@ -296,12 +304,17 @@ class ProctoredExamAttemptView(ProctoredAPIView):
                 exam=view.active["proctored_exam"],
                 attempt=view.active,
                 is_learning_mfe=is_learning_mfe,
+                break_minutes=view.break_minutes.get(view.active["proctored_exam"]["id"]),
                 is_current=False,
             )
         active_exam = view.active["proctored_exam"] if view.active is not None else None
+        exam_attempt_payload = active_payload
+        if is_learning_mfe and timer.is_clock_stopped(active_payload):
+            # A stopped clock has nothing for the MFE to count down: no active attempt (see the timer payload).
+            active_payload = {}
         if active_exam and active_exam["course_id"] == course_id and active_exam["content_id"] == content_id:
             exam = dict(active_exam)
-            exam["attempt"] = active_payload
+            exam["attempt"] = exam_attempt_payload
         elif view.exam is None:
             exam = {}
         else:
@@ -325,7 +338,11 @@ class ProctoredExamAttemptView(ProctoredAPIView):
                 check_prerequisites(exam, user.id)
             return {}
         payload = timer.timer_payload(
-            exam=exam, attempt=view.current, is_learning_mfe=is_learning_mfe, extra_minutes=view.extra_minutes
+            exam=exam,
+            attempt=view.current,
+            is_learning_mfe=is_learning_mfe,
+            extra_minutes=view.extra_minutes,
+            break_minutes=view.break_minutes.get(exam["id"]),
         )
         if exam["is_proctored"] and view.current["status"] in Status.onboarding_errors:
             from edx_proctoring.onboarding import get_onboarding_exam_link  # noqa: PLC0415

@@ -21,7 +21,16 @@ from edx_proctoring.serializers import (
     ProctoredExamStudentAllowanceSerializer,
     ProctoredExamStudentAttemptSerializer,
 )
-from edx_proctoring.views import allowances, attempts, callbacks, exams, instructor, onboarding, retirement
+from edx_proctoring.views import (
+    allowances,
+    attempts,
+    callbacks,
+    exams,
+    instructor,
+    onboarding,
+    retirement,
+    time_adjustments,
+)
 from edx_proctoring.views.exams import ExamCreateSerializer, ExamUpdateSerializer, RegisteredExamSerializer
 
 Detail = inline_serializer("Detail", {"detail": serializers.CharField()})
@@ -53,6 +62,51 @@ TimerPayload = inline_serializer(
         "ping_interval": serializers.IntegerField(required=False),
         "attempt_code": serializers.CharField(required=False),
         "software_download_url": serializers.CharField(required=False),
+        "paused": serializers.BooleanField(help_text="Staff paused the attempt: the clock does not run."),
+        "extension_minutes": serializers.IntegerField(help_text="Minutes staff added (net of revocations)."),
+        "break_minutes_allowed": serializers.IntegerField(
+            allow_null=True, help_text="The learner's break allowance on this exam (null: none)."
+        ),
+        "break_minutes_remaining": serializers.IntegerField(allow_null=True),
+        "on_break": serializers.BooleanField(help_text="The learner is on a break: the clock does not run."),
+    },
+)
+TimeAdjustmentRequest = inline_serializer(
+    "TimeAdjustmentRequest",
+    {
+        "kind": serializers.ChoiceField(choices=("extension", "pause", "resume")),
+        "minutes": serializers.IntegerField(
+            required=False,
+            help_text="Extension only: 1 to 1440 minutes to add, or -1 to -1440 to take back (never below the "
+            "original time nor below the time already used); all extensions add up to at most 14400.",
+        ),
+        "reason": serializers.CharField(required=False, help_text="Required for extensions and pauses (audited)."),
+        "past_due_date": serializers.BooleanField(
+            required=False, help_text="Extension only: the new deadline may go past the learner's due date."
+        ),
+    },
+)
+TimeAdjustmentEntry = inline_serializer(
+    "TimeAdjustment",
+    {
+        "kind": serializers.ChoiceField(choices=("extension", "pause", "resume", "break_start", "break_end")),
+        "minutes": serializers.IntegerField(help_text="The extension (signed), or the length of the pause/break."),
+        "reason": serializers.CharField(),
+        "actor": serializers.CharField(allow_null=True, help_text="The username of who made it (null: the system)."),
+        "actor_kind": serializers.CharField(),
+        "past_due_date": serializers.BooleanField(),
+        "created": serializers.DateTimeField(),
+    },
+)
+TimeState = inline_serializer(
+    "AttemptTimeState",
+    {
+        "attempt_id": serializers.IntegerField(),
+        "deadline": serializers.DateTimeField(allow_null=True),
+        "paused": serializers.BooleanField(),
+        "on_break": serializers.BooleanField(),
+        "extension_minutes": serializers.IntegerField(),
+        "adjustments": serializers.ListField(child=TimeAdjustmentEntry),
     },
 )
 
@@ -228,6 +282,10 @@ extend_schema_view(
 extend_schema_view(put=extend_schema(request=None, responses={200: None, 404: Detail, **ERRORS}))(
     attempts.ProctoredExamAttemptReviewStatus
 )
+extend_schema_view(
+    get=extend_schema(responses={200: TimeState, **ERRORS}),
+    post=extend_schema(request=TimeAdjustmentRequest, responses={200: TimeState, **ERRORS}),
+)(time_adjustments.AttemptTimeAdjustmentsView)
 extend_schema_view(get=extend_schema(parameters=[PAGE], responses={200: GroupedAttempts, **ERRORS}))(
     attempts.StudentProctoredGroupedExamAttemptsByCourse
 )

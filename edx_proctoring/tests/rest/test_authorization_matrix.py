@@ -23,6 +23,7 @@ from edx_proctoring.models import (
     ProctoredExam,
     ProctoredExamStudentAllowance,
     ProctoredExamStudentAttempt,
+    ProctoredExamTimeAdjustment,
 )
 from edx_proctoring.tests.factories import (
     COURSE_ID,
@@ -277,6 +278,81 @@ CASES = [
         lambda s: _url("proctored_exam.attempt.review_status", UNKNOWN),
         everyone(400),
         settings={"PROCTORED_EXAM_VIEWABLE_PAST_DUE": True},
+    ),
+    # Staff time adjustments of a running attempt, and the learner's own breaks.
+    Case(
+        "time_adjustments.get",
+        "get",
+        lambda s: _url("proctored_exam.attempt.time_adjustments", s["attempt"].id),
+        course_staff_only(200),
+    ),
+    Case(
+        "time_adjustments.get.other_course",
+        "get",
+        lambda s: _url("proctored_exam.attempt.time_adjustments", s["attempt_b"].id),
+        codes(403, other_course_staff=200, global_staff=200),
+    ),
+    Case(
+        "time_adjustments.get.unknown",
+        "get",
+        lambda s: _url("proctored_exam.attempt.time_adjustments", UNKNOWN),
+        everyone(400),
+    ),
+    Case(
+        "time_adjustments.extend",
+        "post",
+        lambda s: _url("proctored_exam.attempt.time_adjustments", s["attempt"].id),
+        course_staff_only(200),
+        body=lambda s: {"kind": "extension", "minutes": 10, "reason": "crash"},
+    ),
+    Case(
+        "time_adjustments.pause",
+        "post",
+        lambda s: _url("proctored_exam.attempt.time_adjustments", s["attempt"].id),
+        course_staff_only(200),
+        body=lambda s: {"kind": "pause", "reason": "fire alarm"},
+    ),
+    Case(
+        "time_adjustments.resume_running",
+        "post",
+        lambda s: _url("proctored_exam.attempt.time_adjustments", s["attempt"].id),
+        course_staff_only(400),
+        body=lambda s: {"kind": "resume"},
+    ),
+    Case(
+        "time_adjustments.extend.not_running",
+        "post",
+        lambda s: _url("proctored_exam.attempt.time_adjustments", s["attempt_b"].id),
+        codes(403, other_course_staff=400, global_staff=400),
+        body=lambda s: {"kind": "extension", "minutes": 10, "reason": "crash"},
+    ),
+    Case(
+        "time_adjustments.extend.unknown",
+        "post",
+        lambda s: _url("proctored_exam.attempt.time_adjustments", UNKNOWN),
+        everyone(400),
+        body=lambda s: {"kind": "extension", "minutes": 10, "reason": "crash"},
+    ),
+    Case(
+        "time_adjustments.extend.body_other_course_exam",
+        "post",
+        lambda s: _url("proctored_exam.attempt.time_adjustments", s["attempt"].id),
+        course_staff_only(400),
+        body=lambda s: {"kind": "extension", "minutes": 10, "reason": "crash", "exam_id": s["other_exam"].id},
+    ),
+    Case(
+        "attempt.put_start_break",
+        "put",
+        lambda s: _url("proctored_exam.attempt", s["attempt"].id),
+        codes(403, owner=200),
+        body=lambda s: {"action": "start_break"},
+    ),
+    Case(
+        "attempt.put_end_break_not_on_break",
+        "put",
+        lambda s: _url("proctored_exam.attempt", s["attempt"].id),
+        codes(403, owner=400),
+        body=lambda s: {"action": "end_break"},
     ),
     # Vendor callbacks.
     Case(
@@ -661,6 +737,7 @@ def state(services, exam, learner, other_learner, monkeypatch):
     )
     other_exam = ProctoredExamFactory(course_id=OTHER_COURSE_ID, backend="test")
     AllowanceFactory(proctored_exam=exam, user=learner)
+    AllowanceFactory(proctored_exam=exam, user=learner, key="break_minutes", value="10")
     # In a course of its own: a course whose proctored exams use two backends has no single instructor dashboard.
     psi_exam = ProctoredExamFactory(course_id=PSI_COURSE_ID, backend="software_secure")
     return {
@@ -699,6 +776,7 @@ def database_snapshot():
             ProctoredExamStudentAllowance.objects.values_list("id", "user_id", "proctored_exam_id", "key", "value")
         ),
         "exams": sorted(ProctoredExam.objects.values_list("id", "exam_name", "is_active", "is_proctored")),
+        "time_adjustments": sorted(ProctoredExamTimeAdjustment.objects.values_list("id", "attempt_id", "kind")),
     }
 
 
@@ -737,6 +815,7 @@ def test_every_route_is_in_the_matrix():
         "proctored_exam.attempts.grouped.search",
         "proctored_exam.attempt.collection",
         "proctored_exam.attempt.review_status",
+        "proctored_exam.attempt.time_adjustments",
         "proctored_exam.attempt.ready_callback",
         "proctored_exam.attempt.callback",
         "proctored_exam.allowance",
