@@ -99,6 +99,7 @@ from edx_proctoring.review_policies import (  # noqa: F401
     remove_review_policy,
     update_review_policy,
 )
+from edx_proctoring.signals import exam_attempt_status_signal  # noqa: F401 - 6.1.x's api re-exports it
 from edx_proctoring.student_view import get_student_view  # noqa: F401
 from edx_proctoring.summaries import (  # noqa: F401
     PRACTICE_STATUS_SUMMARY_MAP,

@@ -27,6 +27,7 @@ from edx_proctoring.exams import (  # noqa: F401
 )
 from edx_proctoring.http.jwt_auth import ProctoringJwtAuthentication
 from edx_proctoring.identity import obscured_user_id  # noqa: F401
+from edx_proctoring.onboarding import get_visibility_check_date  # noqa: F401
 from edx_proctoring.timing import (  # noqa: F401
     get_course_end_date,
     get_exam_due_date,

@@ -59,18 +59,28 @@ class BaseReviewCallback:
     """Hands a vendor's review to the reviews domain (``make_review``) and renders its answer."""
 
     def make_review(self, attempt, data, backend=None, audit_details=None):
+        """Store and apply a review of `attempt` (a serialized attempt dict); ``Response("OK")``, or 412.
+
+        Callable without a request, as 6.1.x's is (vendor plugins and host tests call it on an instance
+        they built): the review is then recorded on nobody's behalf, so its ``reviewed_by`` is not believed
+        and no suspicious-review escalation (which needs the request's host for its link) is sent.
+        """
         make_review = _make_review_function()
         if make_review is None:
             return Response(
                 status=status.HTTP_501_NOT_IMPLEMENTED,
                 data={"detail": "Review processing is not available in this installation."},
             )
+        request = getattr(self, "request", None)
         attempt_code = attempt["attempt_code"]
         with audited_attempt_action(
-            "vendor_callback.review", attempt_id=attempt["id"], actor=self.request.user, reason="review callback"
+            "vendor_callback.review",
+            attempt_id=attempt["id"],
+            actor=getattr(request, "user", None),
+            reason="review callback" if request is not None else "review (no request)",
         ) as details:
             review_before = _review_state(attempt_code)
-            result = make_review(attempt=attempt, data=data, backend=backend, request=self.request)
+            result = make_review(attempt=attempt, data=data, backend=backend, request=request)
             review_after = _review_state(attempt_code)
             details.update(
                 **(audit_details or {}),
