@@ -10,7 +10,7 @@ PORT ?= 8000
 VENDOR_PORT ?= 11136
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test js-test quality format requirements clean bench fuzz demo mutate
+.PHONY: help venv test js-test quality format requirements clean bench fuzz demo mutate loadtest
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -73,6 +73,17 @@ demo: $(STAMP) ## run the demo LMS and the mock vendor on 127.0.0.1 (PORT=8000, 
 SWEEP ?= 10000
 bench: $(STAMP) ## poll + grouped list at 1k/10k/100k attempts on SQLite, MariaDB, PostgreSQL; the expiry sweep
 	$(BIN)/python bench/run.py --sweep-size $(SWEEP) $(BENCH_ARGS)
+
+# locust, gunicorn and the PostgreSQL driver for make loadtest, in their own pinned file (never part of make
+# test or CI). It needs PostgreSQL and Redis on 127.0.0.1 (the DB_* variables as for make test DB=postgres).
+$(VENV)/.installed-loadtest: $(STAMP) requirements/loadtest.txt
+	$(BIN)/python -m pip install --quiet -r requirements/loadtest.txt
+	touch $@
+
+LEARNERS ?= 500
+RUN_TIME ?= 120
+loadtest: $(VENV)/.installed-loadtest ## locust: 500 learners + 5 staff on 2 gunicorn + Celery (PostgreSQL, Redis); FAULTS=1 kills some
+	$(BIN)/python loadtest/run.py --learners $(LEARNERS) --run-time $(RUN_TIME) $(if $(FAULTS),--faults,)
 
 # cosmic-ray for make mutate, in its own pinned file (never part of make test or CI).
 $(VENV)/.installed-mutate: $(STAMP) requirements/mutate.txt
