@@ -9,13 +9,20 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from edx_proctoring.http.pagination import PAGE_SIZE, page_number, total_pages
-from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAttempt
+from edx_proctoring.models import ProctoredExam, ProctoredExamAttemptTimeState, ProctoredExamStudentAttempt
 from edx_proctoring.selectors import allowance_list
 from edx_proctoring.serializers import ProctoredExamStudentAttemptSerializer
+from edx_proctoring.timing import PAUSE_KIND_STAFF
+
+# `?filter=` of the grouped list: newest attempts that staff paused, or that have extra time from staff.
+CLOCK_FILTERS = {
+    "paused": Q(paused_since__isnull=False, paused_kind=PAUSE_KIND_STAFF),
+    "extended": ~Q(extension_minutes=0),
+}
 
 
 def _serialize_many(attempts) -> list[dict]:
@@ -31,14 +38,30 @@ def _user_search_sql(search_by: str | None) -> tuple[str, list]:
     return f" AND a.user_id IN ({sql})", list(params)
 
 
-def _group_counts(*, course_id: str, search_by: str | None) -> list[tuple[int, int]]:
+def _clock_filter_sql(clock_filter: str | None) -> tuple[str, list]:
+    """SQL keeping attempt `a` only when its time state matches the `?filter=` (Django's own SQL)."""
+    if not clock_filter:
+        return "", []
+    states = ProctoredExamAttemptTimeState.objects.filter(CLOCK_FILTERS[clock_filter])
+    sql, params = states.values("attempt_id").query.sql_with_params()
+    return f" AND a.id IN ({sql})", list(params)
+
+
+def _group_counts(*, course_id: str, search_by: str | None, clock_filter: str | None = None) -> list[tuple[int, int]]:
     """(exam id, number of learners with an attempt on it) for every exam of the course, in one query.
 
-    Each exam's count is a correlated COUNT(DISTINCT user) that reads only the (exam, user, id) index.
+    Each exam's count is a correlated COUNT(DISTINCT user) that reads only the (exam, user, id) index. With a
+    clock filter, a learner counts when their newest attempt on the exam matches it.
     """
     learners = ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=OuterRef("id"))
     if search_by:
         learners = learners.filter(Q(user__username__contains=search_by) | Q(user__email__contains=search_by))
+    if clock_filter:
+        newer = ProctoredExamStudentAttempt.objects.filter(
+            proctored_exam_id=OuterRef("proctored_exam_id"), user_id=OuterRef("user_id"), id__gt=OuterRef("id")
+        )
+        matching = ProctoredExamAttemptTimeState.objects.filter(CLOCK_FILTERS[clock_filter]).values("attempt_id")
+        learners = learners.filter(~Exists(newer), id__in=matching)
     per_exam = (
         learners.order_by()
         .values("proctored_exam_id")
@@ -54,7 +77,13 @@ def _group_counts(*, course_id: str, search_by: str | None) -> list[tuple[int, i
 
 
 def _newest_attempt_page(
-    *, exam_ids: list[int], search_by: str | None, newest_first: bool, limit: int, offset: int
+    *,
+    exam_ids: list[int],
+    search_by: str | None,
+    newest_first: bool,
+    limit: int,
+    offset: int,
+    clock_filter: str | None = None,
 ) -> list[tuple[int, int, int]]:
     """(id, user id, exam id) of a page of newest-per-(learner, exam) attempts, in id order.
 
@@ -66,6 +95,8 @@ def _newest_attempt_page(
     table = connection.ops.quote_name(ProctoredExamStudentAttempt._meta.db_table)
     direction = "DESC" if newest_first else "ASC"
     user_sql, user_params = _user_search_sql(search_by)
+    clock_sql, clock_params = _clock_filter_sql(clock_filter)
+    user_sql, user_params = user_sql + clock_sql, user_params + clock_params
     per_exam, params = [], []
     for index, exam_id in enumerate(exam_ids):
         per_exam.append(
@@ -82,15 +113,26 @@ def _newest_attempt_page(
         return list(cursor.fetchall())
 
 
-def grouped_attempts_page(*, course_id: str, search_by: str | None = None, page=None, per_page: int = PAGE_SIZE):
+def grouped_attempts_page(
+    *,
+    course_id: str,
+    search_by: str | None = None,
+    page=None,
+    per_page: int = PAGE_SIZE,
+    clock_filter: str | None = None,
+):
     """One page of the course's newest attempt per (learner, exam), newest first, each with `all_attempts`.
+
+    Each attempt also says whether staff paused it and how many minutes staff added (`paused`,
+    `extension_minutes`); `clock_filter` ("paused" or "extended", see CLOCK_FILTERS) keeps only the groups
+    whose newest attempt is so.
 
     Three queries whatever the course size: the number of groups per exam, the page's newest attempts, and
     every attempt of the page's groups (which includes the newest ones). "Newest" and the list order follow
     the attempt id, which grows with creation time. Pages past the middle are read from the oldest end and
     reversed, so the first and the last page cost the same; only middle pages read further.
     """
-    counts = _group_counts(course_id=course_id, search_by=search_by)
+    counts = _group_counts(course_id=course_id, search_by=search_by, clock_filter=clock_filter)
     count = sum(groups for _exam_id, groups in counts)
     pages = total_pages(count, per_page=per_page)
     number = page_number(page, total_pages=pages)
@@ -101,12 +143,22 @@ def grouped_attempts_page(*, course_id: str, search_by: str | None = None, page=
         keys = []
     elif offset <= count - offset - size:
         keys = _newest_attempt_page(
-            exam_ids=exam_ids, search_by=search_by, newest_first=True, limit=size, offset=offset
+            exam_ids=exam_ids,
+            search_by=search_by,
+            newest_first=True,
+            limit=size,
+            offset=offset,
+            clock_filter=clock_filter,
         )
     else:
         from_oldest = count - offset - size
         keys = _newest_attempt_page(
-            exam_ids=exam_ids, search_by=search_by, newest_first=False, limit=size, offset=from_oldest
+            exam_ids=exam_ids,
+            search_by=search_by,
+            newest_first=False,
+            limit=size,
+            offset=from_oldest,
+            clock_filter=clock_filter,
         )[::-1]
     history: dict[tuple[int, int], list] = defaultdict(list)
     rows_by_id = {}
@@ -116,11 +168,12 @@ def grouped_attempts_page(*, course_id: str, search_by: str | None = None, page=
             pairs |= Q(user_id=user_id, proctored_exam_id=exam_id)
         attempts = list(
             ProctoredExamStudentAttempt.objects.filter(pairs)
-            .select_related("proctored_exam", "user")
+            .select_related("proctored_exam", "user", "time_state")
             .order_by("-created", "-id")
         )
         # One serializer for the whole list: building a serializer per row costs more than the queries.
         for attempt, data in zip(attempts, _serialize_many(attempts), strict=True):
+            _add_clock(data, attempt)
             history[(attempt.user_id, attempt.proctored_exam_id)].append(data)
             rows_by_id[attempt.id] = (attempt, data)
     rows = [rows_by_id[attempt_id] for attempt_id, _user_id, _exam_id in keys if attempt_id in rows_by_id]
@@ -136,6 +189,12 @@ def grouped_attempts_page(*, course_id: str, search_by: str | None = None, page=
         "total_pages": pages,
     }
     return results, pagination
+
+
+def _add_clock(data: dict, attempt: ProctoredExamStudentAttempt) -> None:
+    state = getattr(attempt, "time_state", None)
+    data["paused"] = bool(state and state.paused_since is not None and state.paused_kind == PAUSE_KIND_STAFF)
+    data["extension_minutes"] = state.extension_minutes if state else 0
 
 
 def course_allowances(course_id: str) -> list[dict]:

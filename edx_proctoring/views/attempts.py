@@ -208,15 +208,19 @@ class ProctoredExamAttemptReviewStatus(ProctoredAPIView):
 
 
 class StudentProctoredGroupedExamAttemptsByCourse(ProctoredAPIView):
-    """GET the course's newest attempt per (learner, exam), 25 a page, optionally searched by username/email."""
+    """GET the course's newest attempt per (learner, exam), 25 a page, optionally searched by username/email
+    and filtered (`?filter=paused|extended`) to attempts staff paused or gave more time."""
 
     @method_decorator(require_course_or_global_staff)
     def get(self, request, course_id, search_by=None):
         inputs.course_id(course_id)
         if search_by is not None and len(search_by) > inputs.MAX_SEARCH_LENGTH:
             raise BadRequest(f"The search text is too long (at most {inputs.MAX_SEARCH_LENGTH} characters).")
+        clock_filter = request.query_params.get("filter") or None
+        if clock_filter is not None and clock_filter not in staff_lists.CLOCK_FILTERS:
+            raise BadRequest(f"Unknown filter {clock_filter[:40]!r}; expected one of: paused, extended.")
         results, pagination = staff_lists.grouped_attempts_page(
-            course_id=course_id, search_by=search_by, page=request.query_params.get("page")
+            course_id=course_id, search_by=search_by, page=request.query_params.get("page"), clock_filter=clock_filter
         )
         if search_by is not None:
             url = reverse("edx_proctoring:proctored_exam.attempts.grouped.search", args=[course_id, search_by])

@@ -151,6 +151,8 @@ GroupedAttempt = inline_serializer(
     "GroupedAttempt",
     {
         **ProctoredExamStudentAttemptSerializer().get_fields(),
+        "paused": serializers.BooleanField(help_text="Staff paused the attempt."),
+        "extension_minutes": serializers.IntegerField(help_text="Minutes staff added (net of revocations)."),
         "all_attempts": ProctoredExamStudentAttemptSerializer(many=True),
     },
 )
@@ -286,7 +288,10 @@ extend_schema_view(
     get=extend_schema(responses={200: TimeState, **ERRORS}),
     post=extend_schema(request=TimeAdjustmentRequest, responses={200: TimeState, **ERRORS}),
 )(time_adjustments.AttemptTimeAdjustmentsView)
-extend_schema_view(get=extend_schema(parameters=[PAGE], responses={200: GroupedAttempts, **ERRORS}))(
+CLOCK_FILTER = OpenApiParameter(
+    "filter", str, enum=["paused", "extended"], description="Only attempts staff paused, or gave more time."
+)
+extend_schema_view(get=extend_schema(parameters=[PAGE, CLOCK_FILTER], responses={200: GroupedAttempts, **ERRORS}))(
     attempts.StudentProctoredGroupedExamAttemptsByCourse
 )
 extend_schema_view(

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from edx_proctoring.models import ProctoredExamStudentAttempt, ProctoredExamTimeAdjustment, ProctoringAuditEntry
 from edx_proctoring.signals import exam_attempt_time_adjusted_signal
-from edx_proctoring.tests.factories import COURSE_ID, AllowanceFactory, AttemptFactory, TimedExamFactory
+from edx_proctoring.tests.factories import COURSE_ID, AllowanceFactory, AttemptFactory, TimedExamFactory, UserFactory
 from edx_proctoring.tests.rest.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +267,62 @@ class TestBreaks:
         )
         assert response.status_code == 403
         assert not ProctoredExamTimeAdjustment.objects.exists()
+
+
+class TestSpecialExamsList:
+    def _grouped(self, user, **params):
+        return client_for(user).get(_url("proctored_exam.attempts.grouped.course", COURSE_ID), params)
+
+    def test_each_attempt_says_whether_it_is_paused_or_extended(
+        self, services, exam, learner, other_learner, course_staff
+    ):
+        paused = running(exam, learner)
+        extended = running(exam, other_learner)
+        adjust(course_staff, paused, kind="pause", reason="alarm")
+        adjust(course_staff, extended, kind="extension", minutes=20, reason="crash")
+        rows = {row["id"]: row for row in self._grouped(course_staff).json()["proctored_exam_attempts"]}
+        assert (rows[paused.id]["paused"], rows[paused.id]["extension_minutes"]) == (True, 0)
+        assert (rows[extended.id]["paused"], rows[extended.id]["extension_minutes"]) == (False, 20)
+        assert rows[extended.id]["all_attempts"][0]["extension_minutes"] == 20
+
+    @pytest.mark.parametrize(
+        "clock_filter,expected", [("paused", {"alice"}), ("extended", {"bob"}), ("", {"alice", "bob", "carol"})]
+    )
+    def test_filter_keeps_paused_or_extended_attempts(
+        self, services, exam, learner, other_learner, course_staff, clock_filter, expected
+    ):
+        adjust(course_staff, running(exam, learner), kind="pause", reason="alarm")
+        adjust(course_staff, running(exam, other_learner), kind="extension", minutes=20, reason="crash")
+        running(exam, UserFactory(username="carol"))
+        data = self._grouped(course_staff, filter=clock_filter).json()
+        assert {row["user"]["username"] for row in data["proctored_exam_attempts"]} == expected
+        assert data["pagination_info"]["total_pages"] == 1
+
+    def test_a_learners_older_extended_attempt_does_not_match_the_filter(self, services, exam, learner, course_staff):
+        older = running(exam, learner)
+        adjust(course_staff, older, kind="extension", minutes=20, reason="crash")
+        older.status = "error"
+        older.save()
+        AttemptFactory(proctored_exam=exam, user=learner)
+        data = self._grouped(course_staff, filter="extended").json()
+        assert data["proctored_exam_attempts"] == []
+        assert data["pagination_info"]["total_pages"] == 1
+
+    def test_unknown_filter_is_a_400(self, services, course_staff):
+        response = self._grouped(course_staff, filter="sleepy")
+        assert response.status_code == 400
+        assert "paused, extended" in response.json()["detail"]
+
+    @pytest.mark.parametrize("clock_filter", [None, "paused", "extended"])
+    def test_constant_query_count(self, services, exam, course_staff, clock_filter, django_assert_num_queries):
+        for index in range(6):
+            attempt = running(exam, UserFactory())
+            if index % 2:
+                adjust(course_staff, attempt, kind="pause", reason="alarm")
+            else:
+                adjust(course_staff, attempt, kind="extension", minutes=5, reason="crash")
+        client = client_for(course_staff)
+        params = {"filter": clock_filter} if clock_filter else {}
+        with django_assert_num_queries(5):
+            response = client.get(_url("proctored_exam.attempts.grouped.course", COURSE_ID), params)
+        assert len(response.json()["proctored_exam_attempts"]) == (6 if clock_filter is None else 3)
