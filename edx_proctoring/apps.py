@@ -10,6 +10,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.core.checks import Tags, register
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 
@@ -126,8 +127,10 @@ class EdxProctoringConfig(AppConfig):
         # Attributes attempt history rows to the actor and reason of the surrounding audit context.
         from edx_proctoring import audit  # noqa: F401, PLC0415
         from edx_proctoring.checks import register_checks  # noqa: PLC0415
+        from edx_proctoring.migration_checks import check_partially_migrated_database  # noqa: PLC0415
 
         register_checks()
+        register(check_partially_migrated_database, Tags.database)
         setting_changed.connect(self._on_setting_changed, dispatch_uid="edx_proctoring.backends")
         self._build_backends()
         env_root = getattr(settings, "ENV_ROOT", None)
