@@ -25,6 +25,7 @@ from edx_proctoring.events import emit_event
 from edx_proctoring.exams import create_exam, get_exam_by_content_id, get_exam_type
 from edx_proctoring.exceptions import ProctoredExamNotFoundException
 from edx_proctoring.prerequisites import _are_prerequirements_satisfied, _create_and_decline_attempt
+from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.student_view import context as contexts
 from edx_proctoring.student_view.selection import (
     LearnerState,
@@ -34,7 +35,15 @@ from edx_proctoring.student_view.selection import (
     proctored_exam_page,
     timed_exam_page,
 )
-from edx_proctoring.timing import has_due_date_passed, is_exam_passed_due, verify_and_add_wait_deadline
+from edx_proctoring.timing import (
+    clock_of,
+    get_time_remaining_for_attempt,
+    has_due_date_passed,
+    humanized_time,
+    is_exam_passed_due,
+    now,
+    verify_and_add_wait_deadline,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +93,10 @@ def get_student_view(user_id, course_id, content_id, context, user_role="student
     if page.decline_attempt:
         _create_and_decline_attempt(exam["id"], user_id)
         return None
+    if page.template is None and attempt is not None:
+        paused_page = _paused_page(exam=exam, attempt=attempt)
+        if paused_page is not None:
+            return paused_page
     if page.template is None:
         return None
     if page.option_presented:
@@ -105,6 +118,26 @@ def get_student_view(user_id, course_id, content_id, context, user_role="student
     if kind == PROCTORED and attempt is None:
         template_context.update(contexts.prerequisites_context(exam=exam, prerequisite_status=prerequisites))
     return render_to_string(page.template, template_context)
+
+
+def _paused_page(*, exam: dict, attempt: dict) -> str | None:
+    """While staff paused a running attempt, or the learner is on a break, the exam content is not shown:
+    a page says so, with the time that waits for them (frozen while the clock is stopped)."""
+    current_time = now()
+    clock = clock_of(attempt)
+    if not Status.is_in_progress_status(attempt["status"]) or not clock.is_stopped(at=current_time):
+        return None
+    remaining_minutes = int(get_time_remaining_for_attempt(attempt) // 60)
+    return render_to_string(
+        "common/paused.html",
+        {
+            "exam_name": exam["exam_name"],
+            "exam_id": exam["id"],
+            "attempt_id": attempt["id"],
+            "on_break": clock.is_on_break(at=current_time),
+            "time_remaining": humanized_time(remaining_minutes),
+        },
+    )
 
 
 def _find_or_create_exam(*, course_id, content_id, context: dict) -> dict | None:
