@@ -6,10 +6,19 @@ from edx_proctoring.models.allowances import (
     ProctoredExamStudentAllowanceManager,
     QuerySetWithUpdateOverride,
 )
-from edx_proctoring.models.attempts import ProctoredExamStudentAttempt, ProctoredExamStudentAttemptManager
+from edx_proctoring.models.attempts import (
+    HistoricalProctoredExamStudentAttempt,
+    ProctoredExamStudentAttempt,
+    ProctoredExamStudentAttemptManager,
+)
 from edx_proctoring.models.audit import archive_model
 from edx_proctoring.models.audit_log import AuditEntryIsAppendOnly, ProctoringAuditEntry
-from edx_proctoring.models.exams import ProctoredExam, ProctoredExamReviewPolicy, ProctoredExamReviewPolicyHistory
+from edx_proctoring.models.exams import (
+    HistoricalProctoredExam,
+    ProctoredExam,
+    ProctoredExamReviewPolicy,
+    ProctoredExamReviewPolicyHistory,
+)
 from edx_proctoring.models.reviews import (
     ProctoredExamSoftwareSecureComment,
     ProctoredExamSoftwareSecureReview,
@@ -23,6 +32,9 @@ from edx_proctoring.models.time_adjustments import (
 
 __all__ = [
     "AuditEntryIsAppendOnly",
+    # simple-history's models, which 6.1.x's single models module exposed beside the others
+    "HistoricalProctoredExam",
+    "HistoricalProctoredExamStudentAttempt",
     "ProctoredExam",
     "ProctoredExamAttemptTimeState",
     "ProctoredExamReviewPolicy",
