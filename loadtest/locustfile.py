@@ -20,6 +20,7 @@ API = "/api/edx_proctoring/v1/proctored_exam"
 TIMEOUT = 30
 POLLS = int(os.environ.get("LOADTEST_POLLS", "4"))
 POLL_SECONDS = float(os.environ.get("LOADTEST_POLL_SECONDS", "3"))
+READY_WAIT_SECONDS = float(os.environ.get("LOADTEST_READY_WAIT_SECONDS", "90"))
 HOSTS = os.environ.get("LOADTEST_HOSTS", "http://127.0.0.1:8101").split(",")
 
 with open(os.environ["LOADTEST_USERS"]) as _handle:
@@ -94,11 +95,13 @@ class Learner(HttpUser):
         if not attempt_id:
             self._done("not created")
         if self.proctored:
-            # The vendor says the learner's software is ready (its callback, half a second later).
-            for _ in range(20):
-                if self._status(attempt_id) == "ready_to_start":
-                    break
-                time.sleep(1)
+            # The vendor says the learner's software is ready (its callback, half a second later when idle;
+            # the mock vendor sends its callbacks one at a time, so under load they queue up).
+            deadline = time.monotonic() + READY_WAIT_SECONDS
+            while self._status(attempt_id) != "ready_to_start":
+                if time.monotonic() > deadline:
+                    self._done("vendor never ready")
+                time.sleep(POLL_SECONDS)
             action = {"action": "start"}
             self.as_learner.request("PUT", f"{API}/attempt/{attempt_id}", name="PUT attempt start", json_body=action)
         for _ in range(POLLS):
