@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 # Enrollment modes that may take proctored exams (edx-platform's is_track_ok_for_exam).
 PROCTORED_MODES = ("verified", "masters", "professional", "executive-education")
+# The requirement namespace of proctored exams (edx_proctoring records its outcomes there).
+CREDIT_NAMESPACE = "proctored_exam"
 
 
 def _user(user_or_id):
@@ -29,8 +31,16 @@ def _user_by_identifier(identifier):
     return users.filter(Q(username=identifier) | Q(email=identifier)).first()
 
 
+def _credit_sections(course_id: str):
+    """The sections that are credit requirements: proctored exams that are not practice (as in edx-platform,
+    where publishing a course makes a requirement of each proctored exam and of nothing else)."""
+    return models.Section.objects.filter(course__course_id=course_id, kind=models.Section.PROCTORED).order_by(
+        "position"
+    )
+
+
 class CreditService:
-    """Credit eligibility: the enrollment mode and the learner's credit requirement statuses."""
+    """Credit eligibility: the enrollment mode and the learner's status on each credit requirement."""
 
     def get_credit_state(self, user_id, course_key_or_id, return_course_info=False):
         course_id = str(course_key_or_id)
@@ -38,20 +48,29 @@ class CreditService:
         enrollment = models.Enrollment.objects.filter(user=user, course_id=course_id, is_active=True).first()
         if user is None or enrollment is None:
             return None
-        requirements = [
-            {
-                "namespace": row.namespace,
-                "name": row.name,
-                "display_name": row.display_name or row.name,
-                "order": row.order,
-                "status": row.status,
-                "status_date": row.modified,
-                "reason": row.reason or {},
-                "course_id": course_id,
-                "criteria": {},
-            }
-            for row in models.CreditRequirementStatus.objects.filter(user=user, course_id=course_id).order_by("order")
-        ]
+        recorded = {
+            row.name: row
+            for row in models.CreditRequirementStatus.objects.filter(
+                user=user, course_id=course_id, namespace=CREDIT_NAMESPACE
+            )
+        }
+        # Every requirement is listed, with no status until the learner has one (edx-platform does the same).
+        requirements = []
+        for section in _credit_sections(course_id):
+            row = recorded.get(section.content_id)
+            requirements.append(
+                {
+                    "namespace": CREDIT_NAMESPACE,
+                    "name": section.content_id,
+                    "display_name": section.display_name,
+                    "order": section.position,
+                    "status": row.status if row else None,
+                    "status_date": row.modified if row else None,
+                    "reason": (row.reason or {}) if row else {},
+                    "course_id": course_id,
+                    "criteria": {},
+                }
+            )
         state = {
             "enrollment_mode": enrollment.mode,
             "profile_fullname": user.get_full_name() or user.username,
@@ -67,17 +86,21 @@ class CreditService:
     def set_credit_requirement_status(
         self, user_id, course_key_or_id, req_namespace, req_name, status="satisfied", reason=None
     ):
-        section = models.Section.objects.filter(content_id=req_name).first()
+        course_id = str(course_key_or_id)
+        section = _credit_sections(course_id).filter(content_id=req_name).first()
+        if req_namespace != CREDIT_NAMESPACE or section is None:
+            # edx-platform ignores a status for something that is not one of the course's requirements.
+            return
         models.CreditRequirementStatus.objects.update_or_create(
             user_id=user_id,
-            course_id=str(course_key_or_id),
+            course_id=course_id,
             namespace=req_namespace,
             name=req_name,
             defaults={
                 "status": status,
                 "reason": reason,
-                "display_name": section.display_name if section else req_name,
-                "order": section.position if section else 0,
+                "display_name": section.display_name,
+                "order": section.position,
             },
         )
 

@@ -33,6 +33,8 @@ CALLBACK_PATH = "/api/edx_proctoring/v1/proctored_exam/attempt/{attempt_id}/{kin
 READY = "ready"
 REVIEWED = "reviewed"
 RETRY_STATUSES = frozenset({404, 500, 502, 503, 504})
+# How long stop() waits for a callback being sent before leaving it to die with the process.
+STOP_GRACE_SECONDS = 1.0
 
 
 @dataclass
@@ -146,7 +148,9 @@ class LmsCallbacks:
             self._stopping = True
             self._cond.notify_all()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            # A callback may be waiting on an LMS that is itself shutting down: the sender is a daemon
+            # thread, so the process can exit without it, and Ctrl-C must not wait out the request timeout.
+            self._thread.join(timeout=STOP_GRACE_SECONDS)
             self._thread = None
 
     # -- queueing ------------------------------------------------------------------------------------
@@ -221,6 +225,11 @@ class LmsCallbacks:
                     self._in_flight -= 1
                     self._cond.notify_all()
 
+    def _wait_unless_stopping(self, seconds: float) -> bool:
+        """Sleep `seconds`, cut short by stop(); whether the sender is stopping."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._stopping, timeout=seconds)
+
     def url_for(self, kind: str, attempt_id: str) -> str:
         return self.lms_url + CALLBACK_PATH.format(attempt_id=attempt_id, kind=kind)
 
@@ -238,8 +247,8 @@ class LmsCallbacks:
 
     def _send_with_retries(self, result: CallbackResult) -> None:
         for attempt in range(self.retries + 1):
-            if attempt:
-                time.sleep(self.retry_delay)
+            if attempt and self._wait_unless_stopping(self.retry_delay):
+                return
             result.tries += 1
             self.send(result)
             if result.status is not None and result.status not in RETRY_STATUSES:

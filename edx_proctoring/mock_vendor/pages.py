@@ -1,4 +1,4 @@
-"""The mock vendor's instructor dashboard: a plain HTML page listing exams and attempts."""
+"""The mock vendor's HTML pages: the instructor dashboard (exams and attempts) and the software download page."""
 
 from __future__ import annotations
 
@@ -58,3 +58,26 @@ mode: {mode}.</p>
 
 def error_page(*, message: str) -> str:
     return f'<!DOCTYPE html><html lang="en"><body><h1>Access denied</h1><p>{escape(message)}</p></body></html>'
+
+
+def download_page(*, vendor_name: str) -> str:
+    """Where the learner's "download the proctoring software" link leads (the config's ``download_url``).
+
+    There is nothing to install: the mock vendor reports the learner's computer ready on its own, shortly
+    after the attempt is registered, so the page says so and sends the learner back to the exam.
+    """
+    name = escape(vendor_name)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{name}: proctoring software</title>
+<style>body{{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.5}}</style></head>
+<body>
+<h1>{name}: proctoring software</h1>
+<p>This is a mock proctoring vendor for development and demos: there is no software to download or install.</p>
+<p>A real vendor would give you an application that checks your camera, microphone and screen, then tells the
+exam site that your computer is ready. The mock vendor does that on its own, a moment after you start the
+setup, and reviews your exam shortly after you submit it.</p>
+<p>You can close this window and go back to the exam page: select "I have completed the setup" there.</p>
+</body></html>
+"""

@@ -41,6 +41,7 @@ ROUTES = [
     ("user", re.compile(r"^/api/v1/user/(?P<user>[^/]+)/?$")),
     ("instructor", re.compile(r"^/api/v1/instructor/(?P<client>[^/]+)/?$")),
     ("control", re.compile(r"^/__control__/?$")),
+    ("download", re.compile(r"^/download/?$")),
 ]
 # The fault scope of each vendor API route (the others never fault).
 ROUTE_SCOPE = {
@@ -63,6 +64,7 @@ ALLOWED_METHODS = {
     "user": {"DELETE"},
     "instructor": {"GET"},
     "control": {"GET", "POST"},
+    "download": {"GET"},
 }
 PAGE_SIZE = 50
 
@@ -294,6 +296,10 @@ class VendorRequestHandler(BaseHTTPRequestHandler):
         if client != self.vendor.client_id or claims.get("iss") != self.vendor.client_id:
             raise Reply(403, body=pages.error_page(message="Unknown client.").encode(), content_type="text/html")
         html = pages.instructor_page(claims=claims, snapshot=self.vendor.snapshot(), vendor_name=self.vendor.name)
+        raise Reply(200, body=html.encode("utf-8"), content_type="text/html; charset=utf-8")
+
+    def route_download(self, method):
+        html = pages.download_page(vendor_name=self.vendor.name)
         raise Reply(200, body=html.encode("utf-8"), content_type="text/html; charset=utf-8")
 
     def route_control(self, method):

@@ -1,4 +1,4 @@
-"""``manage.py seed_demo``: the demo course, its four exams, and the demo accounts (idempotent).
+"""``manage.py seed_demo``: the two demo courses, their exams, and the demo accounts (idempotent).
 
 Run it again at any time: what exists is kept (attempts, allowances, answers), what is missing is
 created, passwords are reset to the documented ones, and the proctored exams are registered again with
@@ -21,53 +21,74 @@ from edx_proctoring.models import ProctoredExam
 
 COURSE_ID = "course-v1:DemoX+Proctoring101+2025"
 COURSE_NAME = "Proctoring 101: Exams in Open edX"
+PRACTICE_COURSE_ID = "course-v1:DemoX+Practice102+2025"
+PRACTICE_COURSE_NAME = "Proctoring 102: A practice round"
 
 
-def _content_id(block):
-    return f"block-v1:DemoX+Proctoring101+2025+type@sequential+block@{block}"
+def _content_id(course_id: str, block: str) -> str:
+    key = course_id.removeprefix("course-v1:")
+    return f"block-v1:{key}+type@sequential+block@{block}"
 
 
-# In creation order: the newest proctored practice exam of a course decides whether the course uses
-# onboarding (edx_proctoring.onboarding), so the practice exam (`mock` backend, no onboarding) is created
-# before the onboarding exam (mock vendor). `position` is the order of the course outline.
-SECTIONS = [
+# Two courses as course teams build them: each on one proctoring backend (the vendor dashboard refuses a
+# course that mixes backends), and only one of them onboards learners. In "Proctoring 101" the
+# onboarding exam runs on the mock vendor, like its proctored final; "Proctoring 102" has a practice
+# exam on the `mock` backend (ready at once, no onboarding), which therefore never counts as onboarding.
+# `position` is the order of the course outline.
+COURSES = [
     {
-        "block": "practice",
-        "position": 2,
-        "display_name": "Practice proctored exam",
-        "kind": models.Section.PRACTICE,
-        "time_limit_mins": 10,
-        "backend": "mock",
-        "question": "Practice question: what is 6 times 7?",
+        "course_id": COURSE_ID,
+        "display_name": COURSE_NAME,
+        "sections": [
+            {
+                "block": "onboarding",
+                "position": 1,
+                "display_name": "Onboarding: check your proctoring setup",
+                "kind": models.Section.ONBOARDING,
+                "time_limit_mins": 15,
+                "backend": "mock_vendor",
+                "question": "Onboarding check: type your full name as it appears on your ID.",
+            },
+            {
+                "block": "midterm",
+                "position": 2,
+                "display_name": "Midterm (timed)",
+                "kind": models.Section.TIMED,
+                "time_limit_mins": 20,
+                "backend": "mock_vendor",
+                "question": (
+                    "Midterm question: explain in two sentences why an exam clock must be kept by the server."
+                ),
+            },
+            {
+                "block": "final",
+                "position": 3,
+                "display_name": "Final exam (proctored)",
+                "kind": models.Section.PROCTORED,
+                "time_limit_mins": 30,
+                "backend": "mock_vendor",
+                "question": "Final exam question: name one thing a proctoring review looks for.",
+            },
+        ],
     },
     {
-        "block": "onboarding",
-        "position": 1,
-        "display_name": "Onboarding: check your proctoring setup",
-        "kind": models.Section.ONBOARDING,
-        "time_limit_mins": 15,
-        "backend": "mock_vendor",
-        "question": "Onboarding check: type your full name as it appears on your ID.",
-    },
-    {
-        "block": "midterm",
-        "position": 3,
-        "display_name": "Midterm (timed)",
-        "kind": models.Section.TIMED,
-        "time_limit_mins": 20,
-        "backend": "mock_vendor",
-        "question": "Midterm question: explain in two sentences why an exam clock must be kept by the server.",
-    },
-    {
-        "block": "final",
-        "position": 4,
-        "display_name": "Final exam (proctored)",
-        "kind": models.Section.PROCTORED,
-        "time_limit_mins": 30,
-        "backend": "mock_vendor",
-        "question": "Final exam question: name one thing a proctoring review looks for.",
+        "course_id": PRACTICE_COURSE_ID,
+        "display_name": PRACTICE_COURSE_NAME,
+        "sections": [
+            {
+                "block": "practice",
+                "position": 1,
+                "display_name": "Practice proctored exam",
+                "kind": models.Section.PRACTICE,
+                "time_limit_mins": 10,
+                "backend": "mock",
+                "question": "Practice question: what is 6 times 7?",
+            },
+        ],
     },
 ]
+# Databases seeded before the practice exam moved to its own course still have it in Proctoring 101.
+RETIRED_SECTIONS = [_content_id(COURSE_ID, "practice")]
 
 ACCOUNTS = [
     # username, password, first name, last name, email, role
@@ -79,27 +100,29 @@ ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Create (or complete) the demo course, its exams and the demo accounts."
+    help = "Create (or complete) the demo courses, their exams and the demo accounts."
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="do not print the accounts")
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            course = self._course()
-            users = self._accounts(course)
+            courses = [self._course(spec=spec) for spec in COURSES]
+            users = self._accounts(courses=courses)
             self._vendor_principal()
-            self._sections(course)
-        registered = self._register_with_vendor(course)
+            self._retire_old_sections()
+            for course, spec in zip(courses, COURSES, strict=True):
+                self._sections(course=course, specs=spec["sections"])
+        registered = sum(self._register_with_vendor(course=course) for course in courses)
         if not options["quiet"]:
-            self._report(course, users, registered)
+            self._report(courses=courses, users=users, registered=registered)
 
-    def _course(self):
+    def _course(self, *, spec: dict) -> models.Course:
         now = timezone.now()
         course, _ = models.Course.objects.get_or_create(
-            course_id=COURSE_ID,
+            course_id=spec["course_id"],
             defaults={
-                "display_name": COURSE_NAME,
+                "display_name": spec["display_name"],
                 "end_date": now + timedelta(days=180),
                 "proctoring_escalation_email": "proctoring-escalation@demo.example.org",
                 "allow_proctoring_opt_out": False,
@@ -107,7 +130,7 @@ class Command(BaseCommand):
         )
         return course
 
-    def _accounts(self, course):
+    def _accounts(self, *, courses: list[models.Course]) -> dict:
         users = {}
         user_model = get_user_model()
         for username, password, first, last, email, role in ACCOUNTS:
@@ -118,13 +141,14 @@ class Command(BaseCommand):
             user.is_superuser = role == "admin"
             user.set_password(password)
             user.save()
-            if role == "learner":
-                models.Enrollment.objects.update_or_create(
-                    user=user, course_id=course.course_id, defaults={"mode": "verified", "is_active": True}
-                )
-                models.Certificate.objects.get_or_create(user=user, course_id=course.course_id)
-            if role == "staff":
-                models.CourseStaff.objects.get_or_create(user=user, course_id=course.course_id)
+            for course in courses:
+                if role == "learner":
+                    models.Enrollment.objects.update_or_create(
+                        user=user, course_id=course.course_id, defaults={"mode": "verified", "is_active": True}
+                    )
+                    models.Certificate.objects.get_or_create(user=user, course_id=course.course_id)
+                if role == "staff":
+                    models.CourseStaff.objects.get_or_create(user=user, course_id=course.course_id)
             users[username] = (user, password, role)
         return users
 
@@ -139,10 +163,16 @@ class Command(BaseCommand):
         group, _ = Group.objects.get_or_create(name="mock_vendor_review")
         user.groups.add(group)
 
-    def _sections(self, course):
+    def _retire_old_sections(self):
+        """Take sections an older seed created out of the outline; their exams become inactive (attempts kept)."""
+        for content_id in RETIRED_SECTIONS:
+            models.Section.objects.filter(content_id=content_id).delete()
+            ProctoredExam.objects.filter(content_id=content_id, is_active=True).update(is_active=False)
+
+    def _sections(self, *, course: models.Course, specs: list[dict]):
         due = timezone.now().replace(microsecond=0) + timedelta(days=30)
-        for spec in SECTIONS:
-            content_id = _content_id(spec["block"])
+        for spec in specs:
+            content_id = _content_id(course.course_id, spec["block"])
             section, _ = models.Section.objects.get_or_create(
                 content_id=content_id,
                 defaults={
@@ -155,7 +185,11 @@ class Command(BaseCommand):
                     "question": spec["question"],
                 },
             )
-            # What Studio does when the course is published: the exam row, on the course's backends.
+            # Outline order of a database seeded before the practice exam moved out of this course.
+            if section.position != spec["position"]:
+                section.position = spec["position"]
+                section.save(update_fields=["position"])
+            # What Studio does when the course is published: the exam row, on the course's backend.
             if ProctoredExam.get_exam_by_content_id(course.course_id, content_id) is None:
                 proctoring_api.create_exam(
                     course_id=course.course_id,
@@ -168,17 +202,21 @@ class Command(BaseCommand):
                     backend=spec["backend"],
                 )
 
-    def _register_with_vendor(self, course):
+    def _register_with_vendor(self, *, course: models.Course) -> int:
         """Push the mock_vendor exams to the vendor again (it forgets them when it restarts); how many have an id."""
         registered = 0
-        for exam in ProctoredExam.objects.filter(course_id=course.course_id, backend="mock_vendor", is_proctored=True):
+        exams = ProctoredExam.objects.filter(
+            course_id=course.course_id, backend="mock_vendor", is_proctored=True, is_active=True
+        )
+        for exam in exams:
             sync_exam_with_backend(exam=exam)
             exam.refresh_from_db()
             registered += bool(exam.external_id)
         return registered
 
-    def _report(self, course, users, registered):
-        self.stdout.write(f"Seeded {course.display_name} ({course.course_id}): {course.sections.count()} exams.")
+    def _report(self, *, courses: list[models.Course], users: dict, registered: int):
+        for course in courses:
+            self.stdout.write(f"Seeded {course.display_name} ({course.course_id}): {course.sections.count()} exams.")
         self.stdout.write(f"Proctored exams registered with the mock vendor: {registered}.")
         self.stdout.write("Accounts (username / password):")
         for username, (_user, password, role) in users.items():
