@@ -204,7 +204,18 @@ def _in_resume_process(state: AttemptState, target: str) -> str | None:
     return None
 
 
+def _time_left(state: AttemptState) -> str | None:
+    # Once the time is up the attempt is being submitted (by the sweep or the next poll): nothing may move
+    # its deadline any more, so an adjustment racing the expiry is refused instead of half-applied.
+    if state.seconds_remaining <= 0 and not (state.paused or state.on_break):
+        return "the attempt's time is up"
+    return None
+
+
 def _extension_within_bounds(state: AttemptState, target: str) -> str | None:
+    refusal = _time_left(state)
+    if refusal:
+        return refusal
     minutes = state.requested_minutes
     if not 1 <= minutes <= MAX_EXTENSION_MINUTES:
         return f"an extension is 1 to {MAX_EXTENSION_MINUTES} minutes at a time"
@@ -229,7 +240,7 @@ def _clock_running(state: AttemptState, target: str) -> str | None:
         return "the attempt is already paused"
     if state.on_break:
         return "the learner is on a break"
-    return None
+    return _time_left(state)
 
 
 def _clock_paused(state: AttemptState, target: str) -> str | None:
@@ -300,7 +311,7 @@ MOVES_LIST: tuple[Move, ...] = (
         IN_PROGRESS,
         CLOCK_STOPPED,
         guard=_break_budget_left,
-        guard_summary="a break allowance with time left; not while paused or on a break",
+        guard_summary="a break allowance with time left; not while paused or on a break, nor once the time is up",
         summary="the clock stops until the break ends or its budget is spent",
     ),
     _row("break_end", Actor.learner, IN_PROGRESS, CLOCK_RUNNING, guard=_on_break, guard_summary="on a break"),
@@ -373,7 +384,7 @@ MOVES_LIST: tuple[Move, ...] = (
                 "extend",
                 TIME_EXTENDED,
                 _extension_within_bounds,
-                f"1 to {MAX_EXTENSION_MINUTES} minutes, {MAX_TOTAL_EXTENSION_MINUTES} in all",
+                f"1 to {MAX_EXTENSION_MINUTES} minutes, {MAX_TOTAL_EXTENSION_MINUTES} in all; not once the time is up",
                 "more time on a running attempt; the status does not change",
             ),
             (
@@ -383,7 +394,13 @@ MOVES_LIST: tuple[Move, ...] = (
                 "never below the original time nor below the time already used",
                 "take back extended minutes",
             ),
-            ("pause", CLOCK_STOPPED, _clock_running, "not while paused or on a break", "the clock stops"),
+            (
+                "pause",
+                CLOCK_STOPPED,
+                _clock_running,
+                "not while paused or on a break, nor once the time is up",
+                "the clock stops",
+            ),
             ("resume", CLOCK_RUNNING, _clock_paused, "only a paused attempt", "the paused time is added back"),
         )
     ),

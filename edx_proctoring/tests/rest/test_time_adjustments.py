@@ -117,6 +117,13 @@ class TestExtension:
         assert "already used" in response.json()["detail"]
         assert ProctoredExamTimeAdjustment.objects.count() == 1
 
+    def test_an_attempt_whose_time_is_up_is_not_extended_but_submitted(self, services, exam, learner, course_staff):
+        attempt = running(exam, learner, minutes_ago=61)
+        response = adjust(course_staff, attempt, kind="extension", minutes=30, reason="too late")
+        assert response.status_code == 400
+        assert "time is up" in response.json()["detail"]
+        assert client_for(learner).get(_url("proctored_exam.attempt", attempt.id)).json()["status"] == "submitted"
+
     @pytest.mark.parametrize(
         "body,message",
         [
