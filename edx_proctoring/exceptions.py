@@ -47,6 +47,12 @@ class StudentExamAttemptedAlreadyStarted(ProctoredBaseException):
     default_message = "The exam attempt has already started."
 
 
+class AnotherExamInProgressException(ProctoredBaseException):
+    """A learner tried to start an exam while another exam of the same course is running (not in 6.1.x)."""
+
+    default_message = "Finish the exam you are taking in this course before you start another one."
+
+
 class StudentExamAttemptOnPastDueProctoredExam(ProctoredBaseException):
     default_message = "The exam is past its due date; a proctored attempt can no longer be created."
 

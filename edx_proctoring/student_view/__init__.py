@@ -19,10 +19,11 @@ from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 
 from edx_proctoring import config
+from edx_proctoring.attempts.running import other_running_attempt
 from edx_proctoring.attempts.selectors import get_current_exam_attempt, is_attempt_ready_to_resume
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.events import emit_event
-from edx_proctoring.exams import create_exam, get_exam_by_content_id, get_exam_type
+from edx_proctoring.exams import create_exam, get_exam_by_content_id, get_exam_type, get_exam_url
 from edx_proctoring.exceptions import ProctoredExamNotFoundException
 from edx_proctoring.prerequisites import _are_prerequirements_satisfied, _create_and_decline_attempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
@@ -56,6 +57,20 @@ _DECISIONS = {
     ONBOARDING: onboarding_exam_page,
     PROCTORED: proctored_exam_page,
 }
+# The pages whose buttons start an exam clock, or lead to one: while another exam of the course runs,
+# the learner sees _ANOTHER_EXAM_RUNNING instead (one running exam per learner in a course).
+_PAGES_OFFERING_A_START = frozenset(
+    {
+        "timed_exam/entrance.html",
+        "practice_exam/entrance.html",
+        "onboarding_exam/entrance.html",
+        "proctored_exam/entrance.html",
+        "proctored_exam/instructions.html",
+        "proctored_exam/ready_to_start.html",
+        "proctored_exam/ready_to_resume.html",
+    }
+)
+_ANOTHER_EXAM_RUNNING = "common/another_exam_running.html"
 # Credit requirement namespaces that never gate an exam.
 _NON_GATING_NAMESPACES = ["grade"]
 
@@ -99,6 +114,9 @@ def get_student_view(user_id, course_id, content_id, context, user_role="student
             return paused_page
     if page.template is None:
         return None
+    running = _other_running_exam_blocking(page=page, exam=exam, user_id=user_id)
+    if running is not None:
+        return render_to_string(_ANOTHER_EXAM_RUNNING, running)
     if page.option_presented:
         emit_event(exam, "option-presented")
 
@@ -138,6 +156,25 @@ def _paused_page(*, exam: dict, attempt: dict) -> str | None:
             "time_remaining": humanized_time(remaining_minutes),
         },
     )
+
+
+def _other_running_exam_blocking(*, page: Page, exam: dict, user_id: int) -> dict | None:
+    """The context of the "finish your other exam first" page when this page would offer a start while
+    another exam of the course runs (see `attempts.running`), else None."""
+    if page.template not in _PAGES_OFFERING_A_START:
+        return None
+    running = other_running_attempt(user_id=user_id, course_id=exam["course_id"], exam_id=exam["id"])
+    if running is None:
+        return None
+    running_exam = running["proctored_exam"]
+    return {
+        "exam_id": exam["id"],
+        "exam_display_name": exam["exam_name"],
+        "course_id": exam["course_id"],
+        "running_exam_id": running_exam["id"],
+        "running_exam_name": running_exam["exam_name"],
+        "running_exam_url": get_exam_url(running_exam["course_id"], running_exam["content_id"], False),
+    }
 
 
 def _find_or_create_exam(*, course_id, content_id, context: dict) -> dict | None:

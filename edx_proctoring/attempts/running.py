@@ -1,0 +1,48 @@
+"""One running exam per learner in a course.
+
+6.1.x let a learner start an exam while another exam of the same course was running; the timer then
+followed whichever attempt was created last (``get_active_exams_for_user`` lists them newest first), so
+the bar could name, and end, an exam that was not on screen. A learner expects one exam at a time, so
+a learner's start (the REST routes their browser calls) is refused while another exam of the course is
+``started`` or ``ready_to_submit``, and the entrance pages do not offer it. The host's Python API
+(``start_exam_attempt``) keeps 6.1.x's behaviour, and exams of different courses never block each other.
+"""
+
+from __future__ import annotations
+
+from edx_proctoring.attempts.selectors import _attempts, _check_for_attempt_timeout
+from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.exceptions import AnotherExamInProgressException
+from edx_proctoring.models.lookups import as_id
+from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+
+_RUNNING = (Status.started, Status.ready_to_submit)
+
+
+def other_running_attempt(*, user_id: int, course_id: str, exam_id: int) -> dict | None:
+    """The learner's attempt running on another exam of the course, or None.
+
+    An attempt whose time ran out is submitted first (as a timer poll would), so an exam the learner
+    abandoned does not block the next one once its clock has run out.
+    """
+    rows = (
+        _attempts()
+        .filter(user_id=as_id(user_id), status__in=_RUNNING, proctored_exam__course_id=str(course_id))
+        .exclude(proctored_exam_id=as_id(exam_id))
+        .order_by("-created", "-id")
+    )
+    for row in rows:
+        attempt = _check_for_attempt_timeout(serialize_attempt(row))
+        if attempt["status"] in _RUNNING:
+            return attempt
+    return None
+
+
+def refuse_if_another_exam_is_running(*, user_id: int, exam: dict) -> None:
+    """Raise AnotherExamInProgressException when the learner is taking another exam of the exam's course."""
+    running = other_running_attempt(user_id=user_id, course_id=exam["course_id"], exam_id=exam["id"])
+    if running is not None:
+        raise AnotherExamInProgressException(
+            f'You are taking "{running["proctored_exam"]["exam_name"]}" in this course. '
+            "Finish it before you start another exam."
+        )
