@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from demo.app import models
 from edx_proctoring import api as proctoring_api
+from edx_proctoring.allowances import add_allowance_for_user
 from edx_proctoring.exams import sync_exam_with_backend
-from edx_proctoring.models import ProctoredExam
+from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAllowance
 
 COURSE_ID = "course-v1:DemoX+Proctoring101+2025"
 COURSE_NAME = "Proctoring 101: Exams in Open edX"
@@ -98,6 +99,9 @@ ACCOUNTS = [
     ("admin", "admin", "Alex", "Admin", "admin@demo.example.org", "admin"),
 ]
 
+# learner2 may pause their own clock on the midterm for up to 5 minutes ("Take a break" in the timer bar).
+BREAK_ALLOWANCE = {"username": "learner2", "block": "midterm", "minutes": 5}
+
 
 class Command(BaseCommand):
     help = "Create (or complete) the demo courses, their exams and the demo accounts."
@@ -113,6 +117,7 @@ class Command(BaseCommand):
             self._retire_old_sections()
             for course, spec in zip(courses, COURSES, strict=True):
                 self._sections(course=course, specs=spec["sections"])
+            self._break_allowance()
         registered = sum(self._register_with_vendor(course=course) for course in courses)
         if not options["quiet"]:
             self._report(courses=courses, users=users, registered=registered)
@@ -201,6 +206,14 @@ class Command(BaseCommand):
                     is_practice_exam=section.is_practice_exam,
                     backend=spec["backend"],
                 )
+
+    def _break_allowance(self):
+        """learner2's break minutes on the midterm, unless staff already set (or changed) them."""
+        exam = ProctoredExam.get_exam_by_content_id(COURSE_ID, _content_id(COURSE_ID, BREAK_ALLOWANCE["block"]))
+        user = get_user_model().objects.get(username=BREAK_ALLOWANCE["username"])
+        key = ProctoredExamStudentAllowance.BREAK_MINUTES[0]
+        if ProctoredExamStudentAllowance.get_allowance_for_user(exam.id, user.id, key) is None:
+            add_allowance_for_user(exam.id, user.username, key, str(BREAK_ALLOWANCE["minutes"]))
 
     def _register_with_vendor(self, *, course: models.Course) -> int:
         """Push the mock_vendor exams to the vendor again (it forgets them when it restarts); how many have an id."""
