@@ -2,16 +2,46 @@
  * The learner's timer payload (global `ProctoredExamModel`): GET /api/edx_proctoring/v1/proctored_exam/attempt.
  * Each fetch records when the request left and when the answer came back, so the timer can correct
  * for the difference between the browser's clock and the server's (`server_now`).
+ *
+ * On an exam's own page, give `{examOnScreen: {courseId, contentId}}`: the model then reads the exam
+ * endpoint (`…/attempt/course_id/<course>?content_id=…`) and follows that exam's attempt while it runs,
+ * falling back to the learner's newest running attempt elsewhere. Without it, the legacy endpoint answers
+ * with the newest running attempt of any course, which need not be the exam on screen.
  */
 (function (root) {
     'use strict';
 
     const utils = root.edx.proctoring.utils;
+    const LEGACY_URL = '/api/edx_proctoring/v1/proctored_exam/attempt';
+    const RUNNING_STATUSES = ['started', 'ready_to_submit'];
+    const NOT_IN_EXAM = {in_timed_exam: false, attempt_id: null, attempt_status: ''};
+
+    function isRunning(payload) {
+        return Boolean(payload && payload.in_timed_exam && payload.attempt_id !== null
+            && payload.attempt_id !== undefined && RUNNING_STATUSES.includes(payload.attempt_status));
+    }
+
+    /** The timer payload to show from the exam endpoint's answer: the exam on screen first, while it runs. */
+    function chooseTimerPayload(answer) {
+        const onScreen = answer && answer.exam ? answer.exam.attempt : null;
+        if (isRunning(onScreen)) {
+            return onScreen;
+        }
+        const active = answer ? answer.active_attempt : null;
+        return isRunning(active) ? active : Object.assign({}, NOT_IN_EXAM);
+    }
+
+    function examOnScreenUrl(exam) {
+        return `${LEGACY_URL}/course_id/${encodeURIComponent(exam.courseId)}`
+            + `?content_id=${encodeURIComponent(exam.contentId)}&is_learning_mfe=false`;
+    }
 
     class ProctoredExamModel extends utils.Model {
         constructor(attributes, options) {
             super(attributes, options);
-            this.url = (options && options.url) || '/api/edx_proctoring/v1/proctored_exam/attempt';
+            const exam = options && options.examOnScreen;
+            this.examOnScreen = exam && exam.courseId && exam.contentId ? exam : null;
+            this.url = (options && options.url) || (this.examOnScreen ? examOnScreenUrl(this.examOnScreen) : LEGACY_URL);
             this.now = (options && options.now) || (() => Date.now());
             this.lastFetch = null;
         }
@@ -20,11 +50,13 @@
             const requestStart = this.now();
             return utils.getJSON(this.resolveUrl()).then((data) => {
                 this.lastFetch = {requestStart, requestEnd: this.now()};
-                this.set(data || {});
+                this.set(this.examOnScreen ? chooseTimerPayload(data) : (data || {}));
                 return data;
             });
         }
     }
+
+    ProctoredExamModel.chooseTimerPayload = chooseTimerPayload;
 
     ProctoredExamModel.prototype.defaults = {
         in_timed_exam: false,

@@ -31,6 +31,8 @@
     const TICK_MS = 1000;
     const EXPIRY_HOLD_SECONDS = 5;
     const ACTIVE_STATUSES = ['started', 'ready_to_submit'];
+    // How long after a form submit the page's unload counts as that submit's navigation.
+    const FORM_SUBMIT_GRACE_MS = 3000;
     const TIMER_HIDDEN_KEY = 'edx_proctoring.timer_hidden';
 
     // -- pure timing functions (unit tested) -----------------------------------------------------------
@@ -312,6 +314,7 @@
             if (typeof root.addEventListener === 'function') {
                 root.addEventListener('beforeunload', this.onBeforeUnload);
             }
+            this.watchFormSubmits();
             if (opts.fetch !== false && !this.model.get('attempt_id')) {
                 this.model.fetch().catch(() => null);
             }
@@ -429,6 +432,7 @@
             }
             if (typeof root.removeEventListener === 'function') {
                 root.removeEventListener('beforeunload', this.onBeforeUnload);
+                root.removeEventListener('submit', this.onFormSubmit);
             }
         }
 
@@ -513,9 +517,28 @@
             this.reload();
         }
 
+        // A form the learner submits on the exam page (saving an answer) reloads the page inside the exam:
+        // that is not leaving it, so the guard lets it through. Listening on the window, after the page's own
+        // handlers, a submit they cancelled does not count.
+        watchFormSubmits() {
+            this.formSubmittedAt = null;
+            this.onFormSubmit = (event) => {
+                if (!event.defaultPrevented) {
+                    this.formSubmittedAt = this.now();
+                }
+            };
+            if (typeof root.addEventListener === 'function') {
+                root.addEventListener('submit', this.onFormSubmit);
+            }
+        }
+
+        leavingThroughOwnForm() {
+            return this.formSubmittedAt !== null && this.now() - this.formSubmittedAt < FORM_SUBMIT_GRACE_MS;
+        }
+
         warnBeforeUnload(event) {
             const data = this.model.toJSON();
-            if (!this.active || this.leaving || !data.taking_as_proctored) {
+            if (!this.active || this.leaving || !data.taking_as_proctored || this.leavingThroughOwnForm()) {
                 return undefined;
             }
             const message = utils.gettext('You are taking a proctored exam. Are you sure you want to leave this page?');
