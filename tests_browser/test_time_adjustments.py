@@ -48,8 +48,11 @@ def open_special_exams(page, demo) -> None:
     page.wait_for_selector(".student-proctored-exam-container .proctoring-attempts")
 
 
-def adjust(staff, username: str, exam_name: str, kind: str, reason: str, minutes: int | None = None) -> str:
-    """Use a running attempt's "Add time" / "Revoke" / "Pause" / "Resume" dialog; the panel's message after."""
+def adjust(
+    staff, username: str, exam_name: str, kind: str, reason: str, minutes: int | None = None, shot: str = ""
+) -> str:
+    """Use a running attempt's "Add time" / "Revoke" / "Pause" / "Resume" dialog (a screenshot of it filled
+    in as `shot`, if named); the panel's message after."""
     row = staff.locator(ATTEMPT_ROWS, has_text=username).filter(has_text=exam_name)
     row.locator(f".js-adjust-time[data-kind='{kind}']").click()
     dialog = staff.locator("[role=dialog]")
@@ -57,6 +60,8 @@ def adjust(staff, username: str, exam_name: str, kind: str, reason: str, minutes
     if minutes is not None:
         dialog.locator("[name=minutes]").fill(str(minutes))
     dialog.locator("[name=reason]").fill(reason)
+    if shot:
+        snapshot(staff, shot)
     before = staff.inner_text(".js-attempts-status")
     dialog.locator("button[type=submit]").click()
     staff.wait_for_selector("[role=dialog]", state="detached")
@@ -102,7 +107,9 @@ def test_staff_extends_a_running_exam_and_the_timer_jumps_within_a_poll(demo, ne
 
     staff = new_page("staff", username="staff")
     open_special_exams(staff, demo)
-    message = adjust(staff, "learner", "Midterm (timed)", "extension", "Power cut in the exam room", minutes=10)
+    message = adjust(
+        staff, "learner", "Midterm (timed)", "extension", "Power cut in the exam room", minutes=10, shot="add-time"
+    )
     assert "10 minutes were added" in message
     row = staff.locator(ATTEMPT_ROWS, has_text="learner").filter(has_text="Midterm (timed)")
     assert "+10 min" in row.inner_text()
