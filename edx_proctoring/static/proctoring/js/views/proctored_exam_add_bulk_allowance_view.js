@@ -94,7 +94,7 @@
                 this.dialog.close();
                 const partial = result.status === 207;
                 const message = partial
-                    ? gettext('Some allowances were added, but not all: check the usernames and emails in the list below.')
+                    ? describePartialSuccess(result.data, this.options.exams)
                     : gettext('The allowances were added.');
                 if (this.options.onSaved) {
                     this.options.onSaved(message, partial);
@@ -111,5 +111,30 @@
         }
     }
 
+    /**
+     * The message of a 207: which (learner, exam) pairs failed and why, from the `status` and `detail` each
+     * pair carries; a server that gives no outcome per pair gets the general message.
+     */
+    function describePartialSuccess(pairs, exams) {
+        const general = gettext('Some allowances were added, but not all: check the usernames and emails in the list below.');
+        if (!Array.isArray(pairs) || !pairs.some((pair) => pair && pair.status)) {
+            return general;
+        }
+        const names = new Map((exams || []).map((exam) => [String(exam.id), exam.exam_name]));
+        const failed = pairs.filter((pair) => pair && pair.status === 'failure').map((pair) => {
+            const exam = names.get(String(pair.exam_id)) || utils.interpolate(gettext('exam {id}'), {id: pair.exam_id});
+            const what = utils.interpolate(gettext('{user} on {exam}'), {user: pair.user_id, exam});
+            return pair.detail ? `${what} (${pair.detail})` : what;
+        });
+        if (!failed.length) {
+            return general;
+        }
+        return utils.interpolate(
+            gettext('Some allowances were not added: {failures}. The others were added.'),
+            {failures: failed.join('; ')},
+        );
+    }
+
     ns.AddBulkAllowanceView = AddBulkAllowanceView;
+    ns.AddBulkAllowanceView.describePartialSuccess = describePartialSuccess;
 }(typeof window !== 'undefined' ? window : globalThis));

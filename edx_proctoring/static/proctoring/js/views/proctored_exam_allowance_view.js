@@ -19,6 +19,29 @@
         return {el, courseId: opts.courseId || (el ? el.getAttribute('data-course-id') : null)};
     };
 
+    function timeLimitOf(allowance, exams) {
+        const own = Number(allowance.proctored_exam.time_limit_mins);
+        if (own > 0) {
+            return own;
+        }
+        const exam = exams.models.find((candidate) => candidate.id === allowance.proctored_exam.id);
+        return exam ? Number(exam.time_limit_mins) || 0 : 0;
+    }
+
+    /**
+     * What extra minutes come to on the exam: "30 → 45 min, ×1.5". A bulk time multiplier is stored as
+     * extra minutes (as in 6.1.x), so without this a multiplier of 1.5 reads as a bare "15" or "10".
+     */
+    function extraTimeNote(key, value, timeLimit) {
+        const extra = Number(value);
+        if (key !== 'additional_time_granted' || !(timeLimit > 0) || !Number.isFinite(extra) || extra <= 0) {
+            return '';
+        }
+        const total = timeLimit + extra;
+        const factor = Math.round((total / timeLimit) * 100) / 100;
+        return utils.interpolate(gettext('{limit} → {total} min, ×{factor}'), {limit: timeLimit, total, factor});
+    }
+
     class ProctoredExamAllowanceView {
         constructor(options) {
             const found = ns.findContainer(options, '.special-allowance-container');
@@ -61,6 +84,7 @@
                     key: allowance.key,
                     key_label: ns.ProctoredExamAllowanceModel.labelFor(allowance.key),
                     value: allowance.value,
+                    value_note: extraTimeNote(allowance.key, allowance.value, timeLimitOf(allowance, this.exams)),
                 })),
             }));
         }
@@ -162,4 +186,5 @@
     }
 
     ns.ProctoredExamAllowanceView = ProctoredExamAllowanceView;
+    ns.ProctoredExamAllowanceView.extraTimeNote = extraTimeNote;
 }(typeof window !== 'undefined' ? window : globalThis));
