@@ -8,6 +8,8 @@ PYTEST_ARGS ?=
 CHROMIUM ?= /usr/bin/chromium
 PORT ?= 8000
 VENDOR_PORT ?= 11136
+# The mock vendor's review verdict in make demo: passed, violation, suspicious or not_reviewed.
+VERDICT ?= passed
 
 .DEFAULT_GOAL := help
 .PHONY: help venv test js-test quality format requirements clean bench fuzz demo mutate loadtest
@@ -66,8 +68,8 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-demo: $(STAMP) ## run the demo LMS and the mock vendor on 127.0.0.1 (PORT=8000, VENDOR_PORT=11136); Ctrl-C stops
-	$(BIN)/python demo/run.py --port $(PORT) --vendor-port $(VENDOR_PORT)
+demo: $(STAMP) ## run the demo LMS and the mock vendor on 127.0.0.1 (PORT=8000, VENDOR_PORT=11136, VERDICT=passed); Ctrl-C stops
+	$(BIN)/python demo/run.py --port $(PORT) --vendor-port $(VENDOR_PORT) --verdict $(VERDICT)
 
 # The timed expiry sweep's size (SWEEP=100000 for the full run: about 20 minutes on SQLite at ~90/s).
 SWEEP ?= 10000

@@ -1,8 +1,9 @@
 """Run the demo: migrate, start the mock vendor, seed, start the site; Ctrl-C stops both processes.
 
-    python demo/run.py [--port 8000] [--vendor-port 11136] [--no-seed]
+    python demo/run.py [--port 8000] [--vendor-port 11136] [--verdict passed] [--no-seed]
 
-``make demo`` calls this with ``PORT`` (default 8000) and ``VENDOR_PORT`` (default 11136). The browser
+``make demo`` calls this with ``PORT`` (default 8000), ``VENDOR_PORT`` (default 11136) and ``VERDICT``
+(default passed). The browser
 tests call it too, on free ports and with ``DEMO_VAR_DIR`` pointing at a scratch folder.
 """
 
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+VERDICTS = ("passed", "violation", "suspicious", "not_reviewed")
 
 
 def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
@@ -48,7 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
     parser.add_argument("--vendor-port", type=int, default=int(os.environ.get("VENDOR_PORT") or 11136))
     parser.add_argument("--no-seed", action="store_true", help="do not run seed_demo")
-    parser.add_argument("--verdict", default="passed", help="the mock vendor's review verdict (default: passed)")
+    parser.add_argument(
+        "--verdict",
+        default="passed",
+        choices=VERDICTS,
+        help="the mock vendor's review verdict (default: passed; suspicious sends the exam to a second review)",
+    )
     parser.add_argument("--review-delay", type=float, default=1.0, help="seconds before the vendor reviews")
     args = parser.parse_args(argv)
 
@@ -129,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             "  Sign in as learner / learner to take the timed and the proctored exam,\n"
             "  as staff / staff for the Special Exams tab, as admin / admin for /admin/.\n"
             f"  Emails land in {lms_url}/outbox/ . Mock vendor: http://127.0.0.1:{args.vendor_port}\n"
+            f"  The mock vendor's reviews say: {args.verdict} (make demo VERDICT=suspicious for a second review).\n"
             "  Ctrl-C stops the site and the mock vendor.\n"
             "============================================================================\n",
             flush=True,

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "crum.CurrentRequestUserMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "demo.app.middleware.DemoErrorPagesMiddleware",
 ]
 
 # edx-platform consults django-rules for object permissions (edx_proctoring.can_take_proctored_exam).
@@ -164,6 +165,9 @@ LOGGING = {
         # No event-tracking backend is configured: the dropped-event warnings would drown the log.
         "edx_proctoring.events": {"level": "ERROR"},
         "demo": {"level": "INFO"},
+        # A 403 or 404 is an answer, not a fault: the server's request line ("GET /… 403") says enough, so
+        # only 5xx tracebacks are printed.
+        "django.request": {"level": "ERROR"},
     },
 }
 # No monitoring backend (edx-django-utils would otherwise look for New Relic).

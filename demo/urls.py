@@ -31,3 +31,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(("edx_proctoring.urls", "edx_proctoring"), namespace="edx_proctoring")),
 ]
+
+# With DEBUG off Django calls this; with DEBUG on, demo.app.middleware.DemoErrorPagesMiddleware does.
+handler404 = "demo.app.views.not_found"

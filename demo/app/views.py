@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from demo.app import models
@@ -23,6 +24,9 @@ DEMO_ACCOUNTS = [
     ("staff", "staff", "Course staff: the Special Exams tab"),
     ("admin", "admin", "Site administrator: the Django admin"),
 ]
+
+
+_SAVED_ANSWER_KEY = "demo_saved_answer"
 
 
 def demo_context(request):
@@ -70,6 +74,10 @@ def _exam_summary(user, section):
     return summary
 
 
+# Learner pages show exam state that changes under them (a submitted exam, a running clock): the browser
+# must ask again instead of showing a copy from its cache or its back/forward history. See the README's
+# note on what a host should send.
+@never_cache
 @login_required
 def course(request, course_id):
     course = _course_or_404(course_id)
@@ -98,6 +106,7 @@ def student_view_context(user, course, section):
     }
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def section(request, course_id, content_id):
@@ -112,13 +121,15 @@ def section(request, course_id, content_id):
         context=student_view_context(request.user, course, section),
         user_role="staff" if is_staff else "student",
     )
-    answer = models.Answer.objects.filter(user=request.user, content_id=section.content_id).first()
-    saved = False
     if interstitial is None and request.method == "POST":
-        answer, _ = models.Answer.objects.update_or_create(
+        models.Answer.objects.update_or_create(
             user=request.user, content_id=section.content_id, defaults={"text": request.POST.get("answer", "")}
         )
-        saved = True
+        # Post/redirect/get: Back or a reload never sends the answer again.
+        request.session[_SAVED_ANSWER_KEY] = section.content_id
+        return redirect("demo:section", course_id=course.course_id, content_id=section.content_id)
+    saved = request.session.pop(_SAVED_ANSWER_KEY, None) == section.content_id
+    answer = models.Answer.objects.filter(user=request.user, content_id=section.content_id).first()
     return render(
         request,
         "demo/section.html",
@@ -130,6 +141,7 @@ def section(request, course_id, content_id):
             "saved": saved,
             "is_staff": is_staff,
             "timer_bar": True,
+            "exam_on_screen": {"course_id": course.course_id, "content_id": section.content_id},
         },
     )
 
@@ -140,6 +152,7 @@ def jump_to(request, course_id, location):
     return redirect("demo:section", course_id=course_id, content_id=location)
 
 
+@never_cache
 @login_required
 def progress(request, course_id):
     course = _course_or_404(course_id)
@@ -214,3 +227,8 @@ def learning_mfe(request, path=""):
             return redirect("demo:section", course_id=parts[1], content_id=parts[2])
         return redirect("demo:course", course_id=parts[1])
     return redirect(reverse("demo:home"))
+
+
+def not_found(request, exception=None):
+    """The demo's 404 page (also shown with DEBUG on, by `DemoErrorPagesMiddleware`)."""
+    return render(request, "404.html", {"path": request.path}, status=404)
