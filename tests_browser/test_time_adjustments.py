@@ -141,6 +141,10 @@ def test_staff_extends_a_running_exam_and_the_timer_jumps_within_a_poll(demo, ne
     assert staff.locator(ATTEMPT_ROWS).count() == 1
     assert learner.errors == [] and staff.errors == []
 
+    # The learner is told by email too (the demo's outbox).
+    learner.goto(f"{demo.url}/outbox/")
+    assert "More time on your exam" in learner.inner_text(".outbox")
+
 
 def test_staff_pauses_and_resumes_and_the_time_is_intact(demo, new_page):
     learner = learner_page(new_page, demo, "learner")
