@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 COURSE_ID = "course-v1:DemoX+Proctoring101+2025"
+PRACTICE_COURSE_ID = "course-v1:DemoX+Practice102+2025"
 STARTUP_TIMEOUT = 120
 
 
@@ -81,18 +82,22 @@ class DemoSite:
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
-    def course_url(self) -> str:
-        return f"{self.url}/courses/{COURSE_ID}/"
+    def course_url(self, course_id: str = COURSE_ID) -> str:
+        return f"{self.url}/courses/{course_id}/"
 
-    def special_exams_url(self) -> str:
-        return f"{self.url}/courses/{COURSE_ID}/instructor/special_exams/"
+    def special_exams_url(self, course_id: str = COURSE_ID) -> str:
+        return f"{self.url}/courses/{course_id}/instructor/special_exams/"
 
-    def section_url(self, block: str) -> str:
-        return f"{self.url}/courses/{COURSE_ID}/sections/{section_id(block)}/"
+    def progress_url(self, course_id: str = COURSE_ID) -> str:
+        return f"{self.url}/courses/{course_id}/progress"
+
+    def section_url(self, block: str, course_id: str = COURSE_ID) -> str:
+        return f"{self.url}/courses/{course_id}/sections/{section_id(block, course_id)}/"
 
 
-def section_id(block: str) -> str:
-    return f"block-v1:DemoX+Proctoring101+2025+type@sequential+block@{block}"
+def section_id(block: str, course_id: str = COURSE_ID) -> str:
+    """The demo's usage key of a section ("midterm", "final", "onboarding"; "practice" in the practice course)."""
+    return f"block-v1:{course_id.removeprefix('course-v1:')}+type@sequential+block@{block}"
 
 
 def _start_demo(var_dir: Path, extra_args=()) -> DemoSite:
@@ -159,12 +164,13 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, demo, request):
-    """`new_page(name, username=None, init_script=None)`: a page in a fresh browser context, signed in as
-    `username` when given; its last page is saved as test-artifacts/browser/<test>-<name>.png."""
+    """`new_page(name, username=None, init_script=None, viewport=None)`: a page in a fresh browser context
+    (1280x900 unless `viewport` says otherwise), signed in as `username` when given; its last page is saved
+    as test-artifacts/browser/<test>-<name>.png."""
     contexts = []
 
-    def make(name: str, username: str | None = None, init_script: str | None = None):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def make(name: str, username: str | None = None, init_script: str | None = None, viewport: dict | None = None):
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
         context.set_default_timeout(20_000)
         if init_script:
             context.add_init_script(init_script)
