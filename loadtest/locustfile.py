@@ -12,6 +12,7 @@ import os
 import random
 import threading
 import time
+from urllib.parse import quote
 
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
@@ -85,6 +86,16 @@ class Learner(HttpUser):
         data = self.as_learner.request("GET", f"{API}/attempt/{attempt_id}", name="GET attempt/<id> (poll)")
         return (data or {}).get("attempt_status")
 
+    def _exam_view_status(self):
+        # The timer poll answers only for a running clock: a proctored attempt waiting for the vendor is read
+        # from the exam view, as the Learning MFE reads it.
+        data = self.as_learner.request(
+            "GET",
+            f"{API}/attempt/course_id/{USERS['course_id']}?content_id={quote(USERS['proctored_content_id'])}",
+            name="GET exam view (waiting for the vendor)",
+        )
+        return ((data or {}).get("exam") or {}).get("attempt", {}).get("attempt_status")
+
     @task
     def take_exam(self):
         body = {"exam_id": self.exam_id, "start_clock": "false" if self.proctored else "true"}
@@ -98,7 +109,7 @@ class Learner(HttpUser):
             # The vendor says the learner's software is ready (its callback, half a second later when idle;
             # the mock vendor sends its callbacks one at a time, so under load they queue up).
             deadline = time.monotonic() + READY_WAIT_SECONDS
-            while self._status(attempt_id) != "ready_to_start":
+            while self._exam_view_status() != "ready_to_start":
                 if time.monotonic() > deadline:
                     self._done("vendor never ready")
                 time.sleep(POLL_SECONDS)

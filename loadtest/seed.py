@@ -63,6 +63,7 @@ def seed(*, learners: int, staff: int) -> dict:
         "course_id": COURSE_ID,
         "timed_exam_id": exams.get(is_proctored=False).id,
         "proctored_exam_id": exams.get(is_proctored=True).id,
+        "proctored_content_id": exams.get(is_proctored=True).content_id,
         "learners": [_signed_in(user) for user in learner_users],
         "staff": [_signed_in(user) for user in staff_users],
     }
