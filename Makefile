@@ -12,7 +12,8 @@ VENDOR_PORT ?= 11136
 VERDICT ?= passed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test js-test quality format requirements clean bench fuzz demo mutate loadtest
+.PHONY: help venv test js-test quality format requirements clean bench fuzz demo mutate loadtest \
+	extract_translations compile_translations
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -106,6 +107,13 @@ requirements: $(BIN)/python ## re-pin requirements/*.txt from the .in files
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o browser.txt browser.in
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url \
 		--no-emit-find-links -o mutate.txt mutate.in
+
+# Translations (GNU gettext through Django's makemessages/compilemessages; README.rst "Translations").
+extract_translations: $(STAMP) ## write conf/locale/en/LC_MESSAGES/django.po + djangojs.po and merge them into the shipped catalogues
+	$(BIN)/python tools/i18n.py extract
+
+compile_translations: $(STAMP) ## build the .mo files of the catalogues shipped in edx_proctoring/locale
+	$(BIN)/python tools/i18n.py compile
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info .mutate

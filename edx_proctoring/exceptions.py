@@ -4,101 +4,103 @@ Every one carries the HTTP status the REST layer answers with (`http_status`, 40
 view can map any of them to ``{"detail": str(exc)}`` without knowing which it is.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 
 class ProctoredBaseException(Exception):
     """Root of every proctoring error."""
 
     http_status = 400
-    default_message = "The proctoring request could not be completed."
+    default_message = _("The proctoring request could not be completed.")
 
     def __init__(self, *args):
-        super().__init__(*(args or (self.default_message,)))
+        super().__init__(*(args or (str(self.default_message),)))
 
 
 class ProctoredExamAlreadyExists(ProctoredBaseException):
-    default_message = "An exam already exists for this course and content."
+    default_message = _("An exam already exists for this course and content.")
 
 
 class ProctoredExamNotFoundException(ProctoredBaseException):
-    default_message = "The exam does not exist."
+    default_message = _("The exam does not exist.")
 
 
 class ProctoredExamReviewPolicyNotFoundException(ProctoredBaseException):
-    default_message = "The exam has no review policy."
+    default_message = _("The exam has no review policy.")
 
 
 class ProctoredExamReviewPolicyAlreadyExists(ProctoredBaseException):
-    default_message = "The exam already has a review policy."
+    default_message = _("The exam already has a review policy.")
 
 
 class ProctoredExamNotActiveException(ProctoredBaseException):
-    default_message = "The exam is not active."
+    default_message = _("The exam is not active.")
 
 
 class StudentExamAttemptAlreadyExistsException(ProctoredBaseException):
-    default_message = "The learner already has an attempt on this exam."
+    default_message = _("The learner already has an attempt on this exam.")
 
 
 class StudentExamAttemptDoesNotExistsException(ProctoredBaseException):
-    default_message = "The exam attempt does not exist."
+    default_message = _("The exam attempt does not exist.")
 
 
 class StudentExamAttemptedAlreadyStarted(ProctoredBaseException):
-    default_message = "The exam attempt has already started."
+    default_message = _("The exam attempt has already started.")
 
 
 class AnotherExamInProgressException(ProctoredBaseException):
     """A learner tried to start an exam while another exam of the same course is running (not in 6.1.x)."""
 
-    default_message = "Finish the exam you are taking in this course before you start another one."
+    default_message = _("Finish the exam you are taking in this course before you start another one.")
 
 
 class StudentExamAttemptOnPastDueProctoredExam(ProctoredBaseException):
-    default_message = "The exam is past its due date; a proctored attempt can no longer be created."
+    default_message = _("The exam is past its due date; a proctored attempt can no longer be created.")
 
 
 class UserNotFoundException(ProctoredBaseException):
-    default_message = "No user matches the given username or email."
+    default_message = _("No user matches the given username or email.")
 
 
 class AllowanceValueNotAllowedException(ProctoredBaseException):
-    default_message = "The allowance value is not valid."
+    default_message = _("The allowance value is not valid.")
 
 
 class AllowanceValueOverLimitException(AllowanceValueNotAllowedException):
     """A well-formed allowance value beyond a documented limit (additional minutes, time multiplier)."""
 
-    default_message = "The allowance value is over its limit."
+    default_message = _("The allowance value is over its limit.")
 
 
 class ProctoredExamPermissionDenied(ProctoredBaseException):
     http_status = 403
-    default_message = "You are not allowed to do this."
+    default_message = _("You are not allowed to do this.")
 
 
 class ProctoredExamSuspiciousLookup(ProctoredBaseException):
-    default_message = "The review does not match the attempt it names."
+    default_message = _("The review does not match the attempt it names.")
 
 
 class ProctoredExamReviewAlreadyExists(ProctoredBaseException):
-    default_message = "A review already exists for this attempt."
+    default_message = _("A review already exists for this attempt.")
 
 
 class ProctoredExamBadReviewStatus(ProctoredBaseException):
-    default_message = "Unknown review status."
+    default_message = _("Unknown review status.")
 
 
 class ProctoredExamIllegalStatusTransition(ProctoredBaseException):
-    default_message = "This status change is not allowed."
+    default_message = _("This status change is not allowed.")
 
 
 class ProctoredExamIllegalResumeUpdate(ProctoredBaseException):
-    default_message = "This attempt cannot be resumed."
+    default_message = _("This attempt cannot be resumed.")
 
 
 class BackendProviderNotConfigured(ProctoredBaseException):
     http_status = 500
-    default_message = "The proctoring backend of this exam is not configured."
+    default_message = _("The proctoring backend of this exam is not configured.")
 
 
 class _VendorResponseError(ProctoredBaseException):

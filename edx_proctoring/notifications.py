@@ -6,7 +6,9 @@ import logging
 
 from django.core.mail import EmailMessage
 from django.template.loader import select_template
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from edx_proctoring import config, constants
 from edx_proctoring.exams import get_course_home_url, get_proctoring_escalation_email
@@ -15,12 +17,26 @@ from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 
 log = logging.getLogger(__name__)
 
-# Status -> (template name, subject). Subjects are plain literals, as hosts filter mail on them.
+# Status -> (template name, subject). The subject is translated into the learner's language like the body
+# (in English it stays the literal that hosts filter mail on).
 STATUS_EMAILS = {
-    Status.submitted: ("proctoring_attempt_submitted_email.html", "Proctoring attempt submitted"),
-    Status.verified: ("proctoring_attempt_satisfactory_email.html", "Proctoring attempt verified"),
-    Status.rejected: ("proctoring_attempt_unsatisfactory_email.html", "Proctoring attempt rejected"),
+    Status.submitted: ("proctoring_attempt_submitted_email.html", gettext_lazy("Proctoring attempt submitted")),
+    Status.verified: ("proctoring_attempt_satisfactory_email.html", gettext_lazy("Proctoring attempt verified")),
+    Status.rejected: ("proctoring_attempt_unsatisfactory_email.html", gettext_lazy("Proctoring attempt rejected")),
 }
+
+
+def learner_language(user):
+    """The learner's chosen site language (edx-platform's ``pref-lang`` preference), or None for the active one."""
+    try:
+        from openedx.core.djangoapps.user_api.preferences.api import get_user_preference  # noqa: PLC0415
+    except ImportError:
+        return None
+    try:
+        return get_user_preference(user, "pref-lang") or None
+    except Exception:  # noqa: BLE001 - a missing preference service must not stop the email
+        log.warning("Could not read the language preference of user %s", getattr(user, "id", None))
+        return None
 
 
 def _get_email_template_paths(template_name, backend):
@@ -61,17 +77,20 @@ def status_email(*, attempt, course_name: str, course_id: str, status: str | Non
     exam = exam_attempt_obj.proctored_exam
     template = select_template(_get_email_template_paths(template_name, exam.backend))
     contact_url, contact_url_text = _contact_link(course_id, exam.backend)
-    body = template.render(
-        {
-            "course_url": get_course_home_url(course_id),
-            "course_name": course_name,
-            "exam_name": exam.exam_name,
-            "status": status,
-            "platform": constants.PLATFORM_NAME,
-            "contact_url": contact_url,
-            "contact_url_text": contact_url_text,
-        }
-    )
+    language = learner_language(exam_attempt_obj.user) or translation.get_language()
+    with translation.override(language):
+        body = template.render(
+            {
+                "course_url": get_course_home_url(course_id),
+                "course_name": course_name,
+                "exam_name": exam.exam_name,
+                "status": status,
+                "platform": constants.PLATFORM_NAME,
+                "contact_url": contact_url,
+                "contact_url_text": contact_url_text,
+            }
+        )
+        subject = str(subject)
     email = EmailMessage(subject=subject, body=body, from_email=constants.FROM_EMAIL, to=[exam_attempt_obj.user.email])
     email.content_subtype = "html"
     return email

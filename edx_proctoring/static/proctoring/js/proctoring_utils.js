@@ -43,6 +43,7 @@
     // Syntax (every output is HTML-escaped; there is no raw output):
     //   <%= path.to.value %>            a value from the data
     //   <%t Text with {path} %>         translated text, {path} placeholders filled (escaped) after translation
+    //                                   (runs of whitespace count as one space, as make extract_translations reads it)
     //   <% if path %> … <% else %> … <% end %>     also `if path == "x"`, `if path != "x"`, `unless path`
     //   <% each path as name %> … <% end %>        loops over an array; `name` and `$index` inside
     //   <%# a comment %>
@@ -99,7 +100,7 @@
             if (kind === '=') {
                 add({type: 'value', path: body});
             } else if (kind === 't') {
-                add({type: 'trans', text: body});
+                add({type: 'trans', text: body.replace(/\s+/g, ' ')});
             } else if (kind === '#') {
                 continue;
             } else {
