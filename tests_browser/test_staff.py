@@ -63,10 +63,10 @@ def test_staff_adds_edits_and_deletes_a_bulk_allowance(demo, new_page):
     staff.wait_for_selector("[role=dialog]", state="detached")
     staff.wait_for_function(f"() => document.querySelectorAll('{ALLOWANCE_ROWS}').length === 4")
     assert allowance_rows(staff) == [
-        ("learner", "Final exam (proctored)", "30"),
-        ("learner", "Midterm (timed)", "30"),
-        ("learner2", "Final exam (proctored)", "30"),
-        ("learner2", "Midterm (timed)", "30"),
+        ("learner", "Final exam (proctored)", "30 (30 → 60 min, ×2)"),
+        ("learner", "Midterm (timed)", "30 (20 → 50 min, ×2.5)"),
+        ("learner2", "Final exam (proctored)", "30 (30 → 60 min, ×2)"),
+        ("learner2", "Midterm (timed)", "30 (20 → 50 min, ×2.5)"),
     ]
 
     # Edit learner's allowance on the midterm to 45 minutes.
@@ -79,7 +79,7 @@ def test_staff_adds_edits_and_deletes_a_bulk_allowance(demo, new_page):
             (row) => row.textContent.includes('Midterm (timed)') && row.textContent.includes('45'))""",
         arg=ALLOWANCE_ROWS,
     )
-    assert ("learner", "Midterm (timed)", "45") in allowance_rows(staff)
+    assert ("learner", "Midterm (timed)", "45 (20 → 65 min, ×3.25)") in allowance_rows(staff)
 
     # The learners see their extra time before they start.
     learner = new_page("learner", username="learner")
@@ -91,9 +91,9 @@ def test_staff_adds_edits_and_deletes_a_bulk_allowance(demo, new_page):
     staff.get_by_label("Delete the allowance of learner on Midterm (timed)").click()
     staff.wait_for_function(f"() => document.querySelectorAll('{ALLOWANCE_ROWS}').length === 3")
     assert allowance_rows(staff) == [
-        ("learner", "Final exam (proctored)", "30"),
-        ("learner2", "Final exam (proctored)", "30"),
-        ("learner2", "Midterm (timed)", "30"),
+        ("learner", "Final exam (proctored)", "30 (30 → 60 min, ×2)"),
+        ("learner2", "Final exam (proctored)", "30 (30 → 60 min, ×2)"),
+        ("learner2", "Midterm (timed)", "30 (20 → 50 min, ×2.5)"),
     ]
     assert "20 minutes" in entrance_text(learner, demo, "midterm")
     staff.reload()
