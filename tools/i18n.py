@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
@@ -55,8 +56,8 @@ IGNORED = ["tests", "locale", "conf", "migrations", "mock_vendor"]
 UNDERSCORE_TRANS = re.compile(r"<%t([\s\S]*?)%>")
 
 
-def run(args, cwd=PACKAGE):
-    subprocess.run(args, cwd=cwd, check=True)
+def run(args):
+    subprocess.run(args, cwd=PACKAGE, check=True)
 
 
 def underscore_messages():
@@ -112,8 +113,15 @@ def set_header(catalogue, language):
     )
     if language in PLURAL_FORMS:
         catalogue.metadata["Plural-Forms"] = PLURAL_FORMS[language]
-    for key in ("Last-Translator", "Language-Team", "PO-Revision-Date"):
-        catalogue.metadata.pop(key, None)
+    if language == "en":
+        for key in ("Last-Translator", "Language-Team", "PO-Revision-Date"):
+            catalogue.metadata.pop(key, None)
+    else:
+        catalogue.metadata.setdefault("PO-Revision-Date", "")
+        if not re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d[+-]\d{4}$", catalogue.metadata["PO-Revision-Date"]):
+            catalogue.metadata["PO-Revision-Date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
+        catalogue.metadata["Last-Translator"] = "edx-proctoring maintainers"
+        catalogue.metadata["Language-Team"] = f"edx-proctoring {language}"
 
 
 def merge_into(language):
@@ -140,6 +148,9 @@ def merge_into(language):
 
 def extract(new_languages):
     SOURCE_DIR.mkdir(parents=True, exist_ok=True)
+    for domain in DOMAINS:
+        # A fresh extraction each time: merging into the old source would keep the .underscore strings obsolete.
+        (SOURCE_DIR / f"{domain}.po").unlink(missing_ok=True)
     makemessages("django", ["html", "txt", "py"])
     makemessages("djangojs", ["js"])
     add_underscore_messages(SOURCE_DIR / "djangojs.po")
