@@ -6,9 +6,11 @@ reloaded configuration takes effect without restarting the import chain.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 _SETTING_DEFAULTS: dict[str, Any] = {
     "ALLOW_REVIEW_UPDATES": True,
@@ -93,3 +95,76 @@ def lms_scheme() -> str:
 
 def lms_root() -> str:
     return f"{lms_scheme()}://{getattr(settings, 'SITE_NAME', '') or ''}"
+
+
+# -- operations: overdue reviews, retention, the vendor call log (README, "Operating it") -------------------
+
+DEFAULT_REVIEW_OVERDUE_HOURS = 72
+# Days each kind of data is kept after its attempt is finished; None keeps it for ever.
+RETENTION_CATEGORIES = ("review_payload", "video_link", "notes", "audit_details", "callback_log")
+DEFAULT_RETENTION_DAYS: dict[str, int | None] = {
+    "review_payload": 365,
+    "video_link": 90,
+    "notes": 365,
+    "audit_details": 730,
+    "callback_log": 30,
+}
+DEFAULT_VENDOR_CALL_LOG_MAX_ROWS = 500_000
+
+
+def _per_backend(key: str, backend: str | None) -> Any:
+    """``PROCTORING_SETTINGS[key]``: a plain value, or ``{"DEFAULT": value, "<backend>": value}``."""
+    value = proctoring_settings().get(key, _MISSING)
+    if isinstance(value, dict):
+        value = value.get(backend or "", value.get("DEFAULT", _MISSING))
+    return value
+
+
+def review_overdue_after(*, backend: str | None) -> timedelta:
+    """How long a submitted attempt of `backend` may wait for its review before it is overdue."""
+    hours = _per_backend("REVIEW_OVERDUE_HOURS", backend)
+    if hours is _MISSING:
+        hours = DEFAULT_REVIEW_OVERDUE_HOURS
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or hours <= 0:
+        raise ImproperlyConfigured(
+            f"PROCTORING_SETTINGS['REVIEW_OVERDUE_HOURS'] must be a positive number, not {hours!r}."
+        )
+    return timedelta(hours=hours)
+
+
+def overdue_review_operator_email() -> str | None:
+    """Where overdue-review digests go for a course without an escalation address (None: not sent)."""
+    return proctoring_settings().get("OVERDUE_REVIEW_EMAIL") or None
+
+
+def retention_days(*, backend: str | None) -> dict[str, int | None]:
+    """Days each retention category is kept for attempts of `backend`: the defaults, then the global
+    ``RETENTION_DAYS["DEFAULT"]``, then the backend's own entry."""
+    configured = proctoring_settings().get("RETENTION_DAYS") or {}
+    if not isinstance(configured, dict):
+        raise ImproperlyConfigured("PROCTORING_SETTINGS['RETENTION_DAYS'] must be a dict.")
+    days = dict(DEFAULT_RETENTION_DAYS)
+    for layer_name in ("DEFAULT", backend or ""):
+        layer = configured.get(layer_name) or {}
+        if not isinstance(layer, dict):
+            raise ImproperlyConfigured(f"PROCTORING_SETTINGS['RETENTION_DAYS'][{layer_name!r}] must be a dict.")
+        for category, value in layer.items():
+            if category not in RETENTION_CATEGORIES:
+                raise ImproperlyConfigured(
+                    f"Unknown retention category {category!r}; known: {', '.join(RETENTION_CATEGORIES)}."
+                )
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ImproperlyConfigured(
+                    f"PROCTORING_SETTINGS['RETENTION_DAYS'][{layer_name!r}][{category!r}] must be a whole number "
+                    f"of days or None, not {value!r}."
+                )
+            days[category] = value
+    return days
+
+
+def vendor_call_log_max_rows() -> int:
+    """The most rows the vendor call log keeps (the oldest go first), whatever their age."""
+    value = proctoring_settings().get("VENDOR_CALL_LOG_MAX_ROWS", DEFAULT_VENDOR_CALL_LOG_MAX_ROWS)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ImproperlyConfigured(f"PROCTORING_SETTINGS['VENDOR_CALL_LOG_MAX_ROWS'] must be 1 or more, not {value!r}.")
+    return value

@@ -2,7 +2,9 @@
 
 What goes (interface §6.2, ``user_retirement_api``): allowance values, review payloads (``raw_data``), the
 encrypted review video URLs and the reviewers' comments, in the live tables and in every table that keeps
-an older copy of them. Attempts stay: grades and certificates rely on them.
+an older copy of them. Attempts stay: grades and certificates rely on them. The time adjustments this
+package added later carry a free-text reason written about the learner ("laptop crashed"): it goes too,
+from the adjustment and from its audit entry.
 
 Every write to an allowance or a review archives the version it replaces (the models' ``pre_save`` /
 ``pre_delete`` receivers and the allowance queryset's ``update``), and the audit log records each allowance
@@ -23,12 +25,16 @@ from edx_proctoring.models import (
     ProctoredExamStudentAllowance,
     ProctoredExamStudentAllowanceHistory,
     ProctoredExamStudentAttempt,
+    ProctoredExamTimeAdjustment,
     ProctoringAuditEntry,
 )
 
 # Audit entries of allowance changes carry the values themselves under these keys.
 ALLOWANCE_AUDIT_PREFIX = "allowance."
 ALLOWANCE_AUDIT_VALUE_KEYS = ("value", "previous_value")
+# Audit entries of time adjustments (``attempt.paused``, ``attempt.time_extended``...) carry staff's reason.
+TIME_ADJUSTMENT_AUDIT_PREFIX = "attempt."
+TIME_ADJUSTMENT_AUDIT_KEYS = ("reason",)
 
 
 def retire_user_data(*, user_id: int) -> None:
@@ -61,6 +67,7 @@ def _blank_live_rows(*, user_id: int, codes: set[str]) -> None:
         review.encrypted_video_url = b""
         review.save()
     ProctoredExamSoftwareSecureComment.objects.filter(review__attempt_code__in=codes).update(comment="", status="")
+    ProctoredExamTimeAdjustment.objects.filter(attempt__user_id=user_id).exclude(reason="").update(reason="")
 
 
 def _blank_archives(*, user_id: int, codes: set[str]) -> None:
@@ -74,3 +81,6 @@ def _blank_archives(*, user_id: int, codes: set[str]) -> None:
     ProctoringAuditEntry.objects.filter(
         target_user_id=user_id, action__startswith=ALLOWANCE_AUDIT_PREFIX
     ).redact_details(keys=ALLOWANCE_AUDIT_VALUE_KEYS)
+    ProctoringAuditEntry.objects.filter(
+        target_user_id=user_id, action__startswith=TIME_ADJUSTMENT_AUDIT_PREFIX
+    ).redact_details(keys=TIME_ADJUSTMENT_AUDIT_KEYS)

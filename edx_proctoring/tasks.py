@@ -183,3 +183,30 @@ def send_status_email(self, *, attempt_id: int, status: str | None = None) -> bo
     return notifications.send_attempt_status_email(
         attempt=attempt, course_id=attempt.proctored_exam.course_id, status=status
     )
+
+
+# -- operations (README, "Operating it"): overdue reviews, their digest, the retention purge ------------------
+
+
+@shared_task(name="edx_proctoring.tasks.chase_overdue_reviews", ignore_result=False)
+def chase_overdue_reviews() -> dict:
+    """Ask the vendors about reviews overdue past their backend's limit; apply verdicts, record the rest."""
+    from edx_proctoring import overdue_reviews  # noqa: PLC0415 - reviews pull in the whole lifecycle
+
+    return overdue_reviews.chase_overdue_reviews().as_dict()
+
+
+@shared_task(name="edx_proctoring.tasks.send_overdue_review_digests", ignore_result=False)
+def send_overdue_review_digests() -> int:
+    """E-mail the day's digest of newly overdue reviews to each course's escalation address; e-mails sent."""
+    from edx_proctoring import overdue_reviews  # noqa: PLC0415
+
+    return overdue_reviews.send_overdue_review_digests()
+
+
+@shared_task(name="edx_proctoring.tasks.purge_expired_data", ignore_result=False)
+def purge_expired_data() -> dict:
+    """Erase the personal data of finished attempts past its retention, and old vendor call log rows."""
+    from edx_proctoring import retention  # noqa: PLC0415
+
+    return retention.purge_expired_data().as_dict()

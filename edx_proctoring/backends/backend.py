@@ -92,3 +92,12 @@ class ProctoringBackendProvider(abc.ABC):
 
     def get_video_review_aes_key(self):
         return None
+
+    def fetch_review(self, attempt):
+        """Ask the vendor for its review of `attempt` (a serialized attempt) when the callback never came.
+
+        Optional: None (the default) means this backend cannot be asked. Otherwise the review in the
+        standard callback format (``{status, comments[]}``), or ``{}`` when the vendor has none yet; raise
+        when the vendor cannot be reached.
+        """
+        return None

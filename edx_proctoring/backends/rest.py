@@ -28,6 +28,7 @@ from edx_proctoring.exceptions import (
     BackendProviderSentNoAttemptID,
 )
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus
+from edx_proctoring.vendor_calls import logged_vendor_call
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +115,17 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         default = settings.LANGUAGE_CODE
         return {"Accept-Language": f"{current};{default}" if current else default}
 
-    def _request(self, method, url, *, headers=None, **kwargs):
-        """Every call to the vendor: the language header added, bounded by ``timeout``."""
-        return self.session.request(
-            method, url, headers={**self._language_headers(), **(headers or {})}, timeout=self.timeout, **kwargs
-        )
+    def _request(self, method, url, *, headers=None, log_as="call", attempt_external_id=None, **kwargs):
+        """Every call to the vendor: the language header added, bounded by ``timeout``, and logged in the
+        vendor call log as ``<method> <log_as>`` (never with its URL, which may carry a token)."""
+        with logged_vendor_call(
+            backend=self, operation=f"{method} {log_as}", attempt_external_id=attempt_external_id
+        ) as note:
+            response = self.session.request(
+                method, url, headers={**self._language_headers(), **(headers or {})}, timeout=self.timeout, **kwargs
+            )
+            note.http_status = getattr(response, "status_code", None)
+        return response
 
     @staticmethod
     def _json_or(response, fallback):
@@ -137,7 +144,9 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         if status:
             payload["status"] = status
         url = self.exam_attempt_url.format(exam_id=exam, attempt_id=attempt)
-        response = self._request(method, url, json=payload or None, headers=headers)
+        response = self._request(
+            method, url, json=payload or None, headers=headers, log_as="attempt", attempt_external_id=attempt
+        )
         data = self._json_or(response, {})
         log.debug("%s %s answered %s: %r", method, url, response.status_code, data)
         return data if isinstance(data, dict) else {}
@@ -148,7 +157,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         """The vendor's ``{rules, name, download_url, instructions}``; ``{}`` when it cannot be fetched."""
         url = self.config_url
         try:
-            response = self._request("GET", url)
+            response = self._request("GET", url, log_as="config")
         except requests.RequestException as exc:
             log.error(
                 "Could not fetch the proctoring configuration: %s", _describe_request_error(exc, url, self.timeout)
@@ -181,7 +190,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
     def get_exam(self, exam):
         """The vendor's copy of `exam`, fetched by the dict's ``id`` (what 6.1.x formats the URL with)."""
         url = self.exam_url.format(exam_id=exam["id"])
-        response = self._request("GET", url)
+        response = self._request("GET", url, log_as="exam")
         return self._json_or(response, {})
 
     def get_attempt(self, attempt):
@@ -193,6 +202,26 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         data["instructions"] = self.proctoring_instructions or data.get("instructions", [])
         return data
 
+    def fetch_review(self, attempt):
+        """Ask the vendor about a review that never arrived, on its attempt read (``GET`` attempt URL).
+
+        A vendor that has reviewed the attempt answers with a ``review`` object in the standard review
+        format (``{status, comments}``, docs/backends.rst); that object is returned. ``{}``: the vendor
+        answered without a review (not reviewed yet, or it does not know the attempt). Raises
+        ``requests.RequestException`` when the vendor cannot be reached.
+        """
+        exam_external_id = attempt["proctored_exam"]["external_id"]
+        if not attempt.get("external_id"):
+            return {}
+        url = self.exam_attempt_url.format(exam_id=exam_external_id, attempt_id=attempt["external_id"])
+        response = self._request("GET", url, log_as="attempt.review", attempt_external_id=attempt["external_id"])
+        if response.status_code == 404:
+            return {}
+        response.raise_for_status()
+        data = self._json_or(response, {})
+        review = data.get("review") if isinstance(data, dict) else None
+        return review if isinstance(review, dict) and review.get("status") else {}
+
     def register_exam_attempt(self, exam, context):
         """Create the attempt at the vendor and return the vendor's attempt id.
 
@@ -203,7 +232,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         context["status"] = "created"
         context.pop("attempt_code", None)
         try:
-            response = self._request("POST", url, json=context)
+            response = self._request("POST", url, json=context, log_as="attempt.create")
         except requests.RequestException as exc:
             message = _describe_request_error(exc, url, self.timeout)
             log.error("Could not register an exam attempt: %s", message)
@@ -244,7 +273,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         if not attempt:
             return False
         url = self.exam_attempt_url.format(exam_id=exam, attempt_id=attempt)
-        response = self._request("DELETE", url)
+        response = self._request("DELETE", url, log_as="attempt", attempt_external_id=attempt)
         if response.status_code == 404:
             return True
         response.raise_for_status()
@@ -267,6 +296,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
                 url,
                 data=json.dumps(exam, cls=DjangoJSONEncoder),
                 headers={"Content-Type": "application/json"},
+                log_as="exam",
             )
             data = response.json()
             return data.get("id")
@@ -306,7 +336,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         """Ask the vendor to delete the user's data; its JSON true/false answer is returned."""
         url = self.user_info_url.format(user_id=user_id)
         try:
-            response = self._request("DELETE", url)
+            response = self._request("DELETE", url, log_as="user")
         except requests.RequestException as exc:
             raise BackendProviderCannotRetireUser(_describe_request_error(exc, url, self.timeout))
         data = self._json_or(response, None)
@@ -324,7 +354,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         if query:
             url = f"{url}?{urlencode(query)}"
         try:
-            response = self._request("GET", url)
+            response = self._request("GET", url, log_as="onboarding")
         except requests.RequestException as exc:
             raise BackendProviderOnboardingProfilesException(
                 _describe_request_error(exc, url, self.timeout), BAD_GATEWAY

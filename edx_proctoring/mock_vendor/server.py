@@ -186,6 +186,9 @@ class MockVendor:
     def post_review(self, attempt_id: str, *, verdict: str | None = None, comments: list | None = None, **extra):
         """Send a review of an attempt at once (no fault, no retry); extra keys go into the payload."""
         payload = {**self.review_payload(attempt_id, verdict=verdict, comments=comments), **extra}
+        found = self.state.find_attempt(attempt_id)
+        if found is not None:
+            self.state.set_attempt_review(found, payload)
         result = CallbackResult(REVIEWED, attempt_id, self.callbacks.url_for(REVIEWED, attempt_id), payload)
         return self.callbacks.send(result)
 
@@ -268,9 +271,10 @@ class MockVendor:
             profile = PROFILE_APPROVED if verdict == "passed" else PROFILE_REJECTED
             self.state.set_profile(user_id=str(attempt.user_id), status=profile, course_id=course_id)
         if self.auto_review:
-            self.callbacks.schedule(
-                kind=REVIEWED, attempt_id=attempt.id, payload=self.review_payload(attempt.id), delay=self.review_delay
-            )
+            # Reviewed: the verdict is the vendor's from now on, whether or not its callback gets through.
+            payload = self.review_payload(attempt.id)
+            self.state.set_attempt_review(attempt, payload)
+            self.callbacks.schedule(kind=REVIEWED, attempt_id=attempt.id, payload=payload, delay=self.review_delay)
 
     def config(self) -> dict[str, Any]:
         return {

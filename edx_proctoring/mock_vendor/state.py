@@ -107,13 +107,16 @@ class VendorAttempt:
     status: str = "created"
     history: list[str] = field(default_factory=list)
     created: float = field(default_factory=time.time)
+    # The vendor's review once it has one: also answered on the attempt read, for an LMS whose callback
+    # never arrived (the drop_callbacks fault) and that asks.
+    review: dict[str, Any] | None = None
 
     @property
     def user_id(self) -> str | None:
         return self.data.get("user_id")
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        answer = {
             "id": self.id,
             "exam_id": self.exam_id,
             "status": self.status,
@@ -121,6 +124,9 @@ class VendorAttempt:
             "is_sample_attempt": bool(self.data.get("is_sample_attempt")),
             "instructions": ["Close every other application.", "Keep your face inside the camera frame."],
         }
+        if self.review is not None:
+            answer["review"] = dict(self.review)
+        return answer
 
 
 class VendorState:
@@ -207,6 +213,10 @@ class VendorState:
         with self.lock:
             attempt.status = status
             attempt.history.append(status)
+
+    def set_attempt_review(self, attempt: VendorAttempt, review: dict[str, Any]) -> None:
+        with self.lock:
+            attempt.review = dict(review)
 
     def delete_attempt(self, exam_id: str, attempt_id: str) -> bool:
         with self.lock:

@@ -19,6 +19,12 @@ from edx_proctoring.models.exams import (
     ProctoredExamReviewPolicy,
     ProctoredExamReviewPolicyHistory,
 )
+from edx_proctoring.models.operations import (
+    ProctoredExamOverdueReview,
+    ProctoringVendorCall,
+    VendorCallDirection,
+    VendorCallOutcome,
+)
 from edx_proctoring.models.reviews import (
     ProctoredExamSoftwareSecureComment,
     ProctoredExamSoftwareSecureReview,
@@ -37,6 +43,7 @@ __all__ = [
     "HistoricalProctoredExamStudentAttempt",
     "ProctoredExam",
     "ProctoredExamAttemptTimeState",
+    "ProctoredExamOverdueReview",
     "ProctoredExamReviewPolicy",
     "ProctoredExamReviewPolicyHistory",
     "ProctoredExamSoftwareSecureComment",
@@ -49,7 +56,10 @@ __all__ = [
     "ProctoredExamStudentAttemptManager",
     "ProctoredExamTimeAdjustment",
     "ProctoringAuditEntry",
+    "ProctoringVendorCall",
     "QuerySetWithUpdateOverride",
     "TimeAdjustmentKind",
+    "VendorCallDirection",
+    "VendorCallOutcome",
     "archive_model",
 ]

@@ -37,6 +37,18 @@ class ProctoringAuditEntryQuerySet(models.QuerySet):
             changed += 1
         return changed
 
+    def replace_details(self, *, details: dict) -> int:
+        """Replace the details of these entries with `details`; the number of entries changed.
+
+        The retention policy's erasure: once an attempt's data is past its date, what a request carried goes
+        and a marker saying so stays. Who acted, when and on what stays too.
+        """
+        # Ids first: MySQL cannot update a table filtered by a sub-select of itself.
+        ids = list(self.values_list("id", flat=True))
+        if not ids:
+            return 0
+        return models.QuerySet.update(self.model.objects.all().filter(id__in=ids), details=details)
+
 
 class ProctoringAuditEntry(models.Model):
     """One staff or vendor action: who (`actor`, null for anonymous vendors and system jobs), when, what."""

@@ -31,6 +31,7 @@ from edx_proctoring.http import rate_limits
 from edx_proctoring.http.base import ProctoredAPIView
 from edx_proctoring.http.errors import BadRequest, proctoring_error_response
 from edx_proctoring.models import ProctoredExamSoftwareSecureReview
+from edx_proctoring.vendor_calls import logged_callback, note_callback_attempt
 
 log = logging.getLogger(__name__)
 
@@ -110,10 +111,12 @@ class ExamReadyCallback(ProctoredAPIView):
     signed-in user who knew the external id).
     """
 
+    @logged_callback("callback.ready")
     def post(self, request, external_id):
         attempt = get_exam_attempt_by_external_id(external_id)
         if attempt is None:
             return Response(status=status.HTTP_404_NOT_FOUND, data=INVALID_CODE_MESSAGE)
+        note_callback_attempt(request, attempt=attempt)
         if not may_review(request.user, attempt):
             return Response(status=status.HTTP_403_FORBIDDEN)
         with audited_attempt_action(
@@ -127,12 +130,14 @@ class ExamReadyCallback(ProctoredAPIView):
 class ProctoredExamReviewCallback(ProctoredAPIView, BaseReviewCallback):
     """POST …/attempt/<external_id>/reviewed: a REST-spec vendor's review of an attempt."""
 
+    @logged_callback("callback.reviewed")
     def post(self, request, external_id):
         if not isinstance(request.data, Mapping):
             raise BadRequest("The review must be a JSON object.")
         attempt = get_exam_attempt_by_external_id(external_id)
         if attempt is None:
             raise BadRequest(f"No attempt has the external id {external_id}.")
+        note_callback_attempt(request, attempt=attempt)
         if not may_review(request.user, attempt):
             return Response(status=status.HTTP_403_FORBIDDEN)
         backend = get_backend_provider(attempt["proctored_exam"])
@@ -164,6 +169,7 @@ class AnonymousReviewCallback(BaseReviewCallback, APIView):
         response = proctoring_error_response(exc)
         return response if response is not None else super().handle_exception(exc)
 
+    @logged_callback("callback.psi_review")
     def post(self, request):
         wait = rate_limits.retry_after(request=request, scope="review")
         if wait is not None:
@@ -181,6 +187,7 @@ class AnonymousReviewCallback(BaseReviewCallback, APIView):
             raise BadRequest(INVALID_CODE_MESSAGE)
         attempt = serialize_attempt(attempt_obj)
         attempt["is_archived"] = is_archived
+        note_callback_attempt(request, attempt=attempt)
         backend_name = exam_backend_name(attempt["proctored_exam"])
         if backend_name not in psi_backend_names():
             raise BadRequest(NOT_A_PSI_ATTEMPT_MESSAGE)
