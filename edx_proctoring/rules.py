@@ -23,3 +23,11 @@ can_review_attempt = rules.is_staff | is_review_principal_of_attempt_backend
 
 if not rules.perm_exists("edx_proctoring.can_review_attempt"):
     rules.add_perm("edx_proctoring.can_review_attempt", can_review_attempt)
+
+# Reading everything the package holds about a learner (subject-access requests): global staff, or whoever
+# the host grants this permission to (say, its privacy team), the way edx-platform grants
+# ``accounts.can_retire_user`` to its retirement service user.
+can_export_learner_data = rules.is_staff
+
+if not rules.perm_exists("edx_proctoring.can_export_learner_data"):
+    rules.add_perm("edx_proctoring.can_export_learner_data", can_export_learner_data)

@@ -117,6 +117,7 @@ urlpatterns = [
         name="backend_user_deletion_api",
     ),
     re_path(V1 + r"retire_user/(?P<user_id>[\d]+)/$", views.UserRetirement.as_view(), name="user_retirement_api"),
+    re_path(V1 + r"learner_data/(?P<user_id>[\d]+)/$", views.LearnerDataExport.as_view(), name="learner_data_export"),
     re_path(
         EXAM + rf"attempt/course_id/{COURSE_ID_PATTERN}$",
         views.ProctoredExamAttemptView.as_view(),

@@ -32,6 +32,7 @@ from edx_proctoring.views.exams import (
     RegisterProctoredExamsView,
 )
 from edx_proctoring.views.instructor import InstructorDashboard
+from edx_proctoring.views.learner_data import LearnerDataExport
 from edx_proctoring.views.onboarding import StudentOnboardingStatusByCourseView, StudentOnboardingStatusView
 from edx_proctoring.views.retirement import BackendUserManagementAPI, UserRetirement
 from edx_proctoring.views.time_adjustments import AttemptTimeAdjustmentsView
@@ -49,6 +50,7 @@ __all__ = [
     "GroupedExamAllowancesByStudent",
     "IgnoreClientContentNegotiation",
     "InstructorDashboard",
+    "LearnerDataExport",
     "ProctoredAPIView",
     "ProctoredExamActiveAttemptView",
     "ProctoredExamAttemptReviewStatus",

@@ -27,6 +27,7 @@ from edx_proctoring.views import (
     callbacks,
     exams,
     instructor,
+    learner_data,
     onboarding,
     retirement,
     time_adjustments,
@@ -418,6 +419,41 @@ extend_schema_view(
     post=extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 403: None, 500: OpenApiTypes.OBJECT})
 )(retirement.BackendUserManagementAPI)
 extend_schema_view(post=extend_schema(request=None, responses={204: None, 403: None}))(retirement.UserRetirement)
+extend_schema_view(
+    get=extend_schema(
+        summary="Everything the package holds about one learner (subject-access request)",
+        description=(
+            "Global staff, or holders of the permission edx_proctoring.can_export_learner_data. The learner's "
+            "attempts (with their status history, time adjustments and overdue-review records), allowances "
+            "(with their history), reviews (with their archive and comments) and audit entries. Attempt codes "
+            "and video links are not exported (video_link_stored says whether one is kept). After retirement "
+            "the attempts remain, with the values retirement blanks empty."
+        ),
+        request=None,
+        responses={
+            200: inline_serializer(
+                "LearnerDataExport",
+                {
+                    "format_version": serializers.IntegerField(),
+                    "user_id": serializers.IntegerField(),
+                    "exported_at": serializers.DateTimeField(),
+                    "attempts": serializers.ListField(child=serializers.DictField()),
+                    "attempt_history": serializers.ListField(child=serializers.DictField()),
+                    "time_adjustments": serializers.ListField(child=serializers.DictField()),
+                    "overdue_reviews": serializers.ListField(child=serializers.DictField()),
+                    "allowances": serializers.ListField(child=serializers.DictField()),
+                    "allowance_history": serializers.ListField(child=serializers.DictField()),
+                    "reviews": serializers.ListField(child=serializers.DictField()),
+                    "review_history": serializers.ListField(child=serializers.DictField()),
+                    "review_comments": serializers.ListField(child=serializers.DictField()),
+                    "audit_entries": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            403: None,
+            404: Detail,
+        },
+    )
+)(learner_data.LearnerDataExport)
 
 
 class JwtAuthenticationScheme(OpenApiAuthenticationExtension):

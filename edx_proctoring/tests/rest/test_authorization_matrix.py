@@ -586,6 +586,13 @@ CASES = [
     ),
     Case("retire_user", "post", lambda s: _url("user_retirement_api", s["alice"].id), global_staff_only(204)),
     Case("retire_user.unknown", "post", lambda s: _url("user_retirement_api", UNKNOWN), global_staff_only(204)),
+    # A learner's data for a subject-access request: global staff (or edx_proctoring.can_export_learner_data)
+    # only, the learner included; the URL's user must exist.
+    Case("learner_data", "get", lambda s: _url("learner_data_export", s["alice"].id), global_staff_only(200)),
+    Case(
+        "learner_data.other_learner", "get", lambda s: _url("learner_data_export", s["bob"].id), global_staff_only(200)
+    ),
+    Case("learner_data.unknown", "get", lambda s: _url("learner_data_export", UNKNOWN), global_staff_only(404)),
     # The Learning MFE's reads.
     Case(
         "exam_attempts",
@@ -828,6 +835,7 @@ def test_every_route_is_in_the_matrix():
         "instructor_dashboard_exam",
         "backend_user_deletion_api",
         "user_retirement_api",
+        "learner_data_export",
         "proctored_exam.exam_attempts",
         "proctored_exam.active_attempt",
         "proctored_exam.proctoring_settings",
