@@ -432,3 +432,6 @@ class ProctoredExamStudentAttemptAdmin(_RefusableChangeMixin, SimpleHistoryAdmin
         except ProctoredBaseException as exc:
             _refuse(self, request, _("The status was not changed: %(error)s") % {"error": exc})
             obj.refresh_from_db()
+
+# Operators' pages (overdue reviews, vendor health): registered by importing them.
+from edx_proctoring import admin_operations  # noqa: E402, F401
