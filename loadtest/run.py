@@ -66,6 +66,9 @@ class Stack:
                 str(self.args.vendor_port),
                 "--lms-url",
                 f"http://127.0.0.1:{self.args.ports[0]}",
+                # Hundreds of learners wait on their ready callback: one sender at a time would queue them.
+                "--callback-senders",
+                "8",
                 "--lms-jwt-private-key",
                 str(settings.DEMO_JWT_PRIVATE_KEY_FILE),
                 "--lms-jwt-key-id",

@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     lms.add_argument("--no-ready", action="store_true", help="never send the ready callback")
     lms.add_argument("--no-review", action="store_true", help="never send reviews")
     lms.add_argument("--hold-callbacks", action="store_true", help="queue callbacks until POST /__control__ deliver")
+    lms.add_argument(
+        "--callback-senders",
+        type=int,
+        default=1,
+        help="callbacks sent in parallel (one attempt's stay in order; default: %(default)s)",
+    )
 
     faults = parser.add_argument_group("faults")
     faults.add_argument("--fault", choices=FAULTS, help="fault to play from the start")
@@ -85,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         auto_review=not args.no_review,
         hold_callbacks=args.hold_callbacks,
         slow_seconds=args.slow_seconds,
+        callback_senders=args.callback_senders,
     )
     if args.fault:
         vendor.set_fault(args.fault, scope=args.fault_scope, times=args.fault_times)

@@ -107,7 +107,12 @@ class CallbackResult:
 
 
 class LmsCallbacks:
-    """A queue of callbacks to the LMS and the thread that sends them."""
+    """A queue of callbacks to the LMS and the threads that send them.
+
+    With several `senders`, callbacks go out in parallel (a busy LMS is then not waited on one call at a
+    time), but a sender never takes a callback of an attempt another sender is still delivering, so each
+    attempt's callbacks keep their order (ready before review).
+    """
 
     def __init__(
         self,
@@ -119,7 +124,10 @@ class LmsCallbacks:
         retries: int = 3,
         retry_delay: float = 0.5,
         timeout: float = 10.0,
+        senders: int = 1,
     ):
+        if senders < 1:
+            raise ValueError("A mock vendor needs at least one callback sender.")
         self.state = state
         self.lms_url = (lms_url or "").rstrip("/")
         self.auth = auth
@@ -134,24 +142,31 @@ class LmsCallbacks:
         self._in_flight = 0
         self._cond = threading.Condition()
         self._stopping = False
-        self._thread: threading.Thread | None = None
+        self.senders = senders
+        self._threads: list[threading.Thread] = []
+        self._busy_attempts: set[str] = set()
 
     # -- lifecycle -----------------------------------------------------------------------------------
 
     def start(self) -> None:
         self._stopping = False
-        self._thread = threading.Thread(target=self._run, name="mock-vendor-callbacks", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"mock-vendor-callbacks-{number}", daemon=True)
+            for number in range(self.senders)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def stop(self) -> None:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
-        if self._thread is not None:
-            # A callback may be waiting on an LMS that is itself shutting down: the sender is a daemon
-            # thread, so the process can exit without it, and Ctrl-C must not wait out the request timeout.
-            self._thread.join(timeout=STOP_GRACE_SECONDS)
-            self._thread = None
+        # A callback may be waiting on an LMS that is itself shutting down: the senders are daemon threads,
+        # so the process can exit without them, and Ctrl-C must not wait out the request timeout.
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for thread in self._threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        self._threads = []
 
     # -- queueing ------------------------------------------------------------------------------------
 
@@ -206,15 +221,33 @@ class LmsCallbacks:
 
     # -- sending -------------------------------------------------------------------------------------
 
+    def _next_sendable(self) -> tuple[PendingCallback | None, float | None]:
+        """The earliest due callback no other sender holds its attempt for, or how long to wait for one."""
+        if self.hold or not self._queue:
+            return None, None
+        now = time.monotonic()
+        wait = None
+        for item in sorted(self._queue):
+            if item.attempt_id in self._busy_attempts:
+                continue
+            if item.due <= now:
+                return item, None
+            wait = item.due - now
+            break
+        return None, wait
+
     def _run(self) -> None:
         while True:
             with self._cond:
-                while not self._stopping and (self.hold or not self._queue or self._queue[0].due > time.monotonic()):
-                    timeout = None if (self.hold or not self._queue) else self._queue[0].due - time.monotonic()
-                    self._cond.wait(timeout)
+                item, wait = self._next_sendable()
+                while not self._stopping and item is None:
+                    self._cond.wait(wait)
+                    item, wait = self._next_sendable()
                 if self._stopping:
                     return
-                item = heapq.heappop(self._queue)
+                self._queue.remove(item)
+                heapq.heapify(self._queue)
+                self._busy_attempts.add(item.attempt_id)
                 self._in_flight += 1
             try:
                 self._deliver(item)
@@ -222,6 +255,7 @@ class LmsCallbacks:
                 log.exception("Mock vendor: callback %s for attempt %s failed", item.kind, item.attempt_id)
             finally:
                 with self._cond:
+                    self._busy_attempts.discard(item.attempt_id)
                     self._in_flight -= 1
                     self._cond.notify_all()
 

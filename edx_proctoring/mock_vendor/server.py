@@ -75,6 +75,7 @@ class MockVendor:
         require_token: bool = True,
         callback_retries: int = 3,
         callback_retry_delay: float = 0.5,
+        callback_senders: int = 1,
         reviewer_email: str | None = None,
         name: str = "Mock Vendor",
     ):
@@ -99,6 +100,7 @@ class MockVendor:
             hold=hold_callbacks,
             retries=callback_retries,
             retry_delay=callback_retry_delay,
+            senders=callback_senders,
         )
         self.requests: list[tuple[str, str, int]] = []
         self._stopping = threading.Event()
