@@ -24,6 +24,13 @@ BEAT_SCHEDULE = {
         "task": "edx_proctoring.tasks.expire_overdue_attempts",
         "schedule": 60.0,
     },
+    # README, "Operating it".
+    "edx_proctoring.chase_overdue_reviews": {"task": "edx_proctoring.tasks.chase_overdue_reviews", "schedule": 3600.0},
+    "edx_proctoring.send_overdue_review_digests": {
+        "task": "edx_proctoring.tasks.send_overdue_review_digests",
+        "schedule": 86400.0,
+    },
+    "edx_proctoring.purge_expired_data": {"task": "edx_proctoring.tasks.purge_expired_data", "schedule": 86400.0},
 }
 
 app = Celery("edx_proctoring_tests")

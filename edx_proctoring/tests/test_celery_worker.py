@@ -50,3 +50,31 @@ def test_beat_entry_sent_through_redis_submits_an_expired_attempt(worker, host_s
     assert expired.completed_at == started_at + timedelta(minutes=60)
     assert ProctoredExamStudentAttempt.objects.get(id=running.id).status == Status.started
     assert len(test_backend.stopped_attempts) == 1
+
+
+def test_the_overdue_review_entry_on_a_worker_verifies_a_review_the_vendor_dropped(worker, host_services, settings):
+    from edx_proctoring.mock_vendor import MockVendor  # noqa: PLC0415
+    from edx_proctoring.mock_vendor.state import FAULT_DROP_CALLBACKS  # noqa: PLC0415
+    from edx_proctoring.tests.factories import ProctoredExamFactory  # noqa: PLC0415
+    from edx_proctoring.tests.vendors.conftest import configure_backend  # noqa: PLC0415
+
+    with MockVendor(hold_callbacks=True, callback_retries=0) as vendor:
+        configure_backend(settings, vendor)
+        exam = ProctoredExamFactory(backend="mock_vendor", external_id="worker-exam")
+        vendor_attempt = vendor.state.create_attempt(exam.external_id, {"user_id": "1"})
+        vendor.state.set_attempt_status(vendor_attempt, "submitted")
+        vendor.attempt_status_changed(vendor_attempt, "submitted")
+        vendor.set_fault(FAULT_DROP_CALLBACKS, scope="all")
+        assert vendor.deliver_callbacks()[0].dropped
+        attempt = AttemptFactory(
+            proctored_exam=exam,
+            external_id=vendor_attempt.id,
+            status=Status.submitted,
+            completed_at=now() - timedelta(days=4),
+        )
+        entry = BEAT_SCHEDULE["edx_proctoring.chase_overdue_reviews"]
+
+        result = app.send_task(entry["task"], queue=QUEUE)
+
+        assert result.get(timeout=60)["applied"] == 1
+    assert ProctoredExamStudentAttempt.objects.get(id=attempt.id).status == Status.verified
