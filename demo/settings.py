@@ -24,6 +24,21 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 USE_I18N = True
 LANGUAGE_CODE = "en"
+# The language switch in the page header: English and every language edx_proctoring ships (Open edX codes).
+LANGUAGES = [
+    ("en", "English"),
+    ("es-419", "Español (Latinoamérica)"),
+    ("fr", "Français"),
+    ("ar", "العربية"),
+    ("zh-cn", "中文 (简体)"),
+    ("pt-br", "Português (Brasil)"),
+    ("ru", "Русский"),
+    ("de-de", "Deutsch"),
+    ("ja-jp", "日本語"),
+    ("tr-tr", "Türkçe"),
+    ("hi", "हिन्दी"),
+]
+LANGUAGES_BIDI = ["ar"]
 SITE_ID = 1
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
@@ -69,6 +84,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

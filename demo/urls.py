@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.i18n import JavaScriptCatalog
 
 from demo.app import views
 
@@ -29,6 +30,10 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # The language switch (set_language) and Django's JavaScript catalogue, which gives the proctoring
+    # scripts their global gettext as edx-platform's i18n.js does.
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include(("edx_proctoring.urls", "edx_proctoring"), namespace="edx_proctoring")),
 ]
 
