@@ -221,6 +221,9 @@ def worker(args) -> None:
             traced = tuple(int(n) for n in args.sweep_traced_sizes.split(",") if n.strip())
             for result in run_sweeps(args.sweep_size, traced):
                 _emit({"kind": "sweep", "db": args.db, **result})
+        from bench import purge  # noqa: PLC0415
+
+        purge.run_in_worker(args, emit=_emit)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -314,6 +317,9 @@ def main():
     parser.add_argument(
         "--sweep-traced-sizes", default="1000,2000", help="sizes of the sweeps run under tracemalloc (peak memory)"
     )
+    from bench import purge  # noqa: PLC0415
+
+    purge.add_arguments(parser)
     parser.add_argument(
         "--no-course-views",
         dest="course_views",
@@ -354,6 +360,7 @@ def main():
             "--sweep-traced-sizes",
             args.sweep_traced_sizes,
             *([] if args.course_views else ["--no-course-views"]),
+            *purge.worker_arguments(args, db=db),
         ]
         env = {**os.environ, "DB": db, "DB_TEST_NAME": BENCH_DATABASE}
         result = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
@@ -397,6 +404,9 @@ def print_table(rows: list[dict], notes: list[str], seconds: float) -> None:
                 f"{'':>7} | {1:>4} | {row['expired']:,} expired, {row['left_running']} left, "
                 f"{row['per_second']:,.0f}/s, {memory}"
             )
+    from bench import purge  # noqa: PLC0415
+
+    purge.print_rows(rows)
     for db in sorted({row["db"] for row in rows if row["kind"] == "endpoint"}):
         by_size = {(r["attempts"], r["label"]): r["median"] for r in rows if r["kind"] == "endpoint" and r["db"] == db}
         sizes = sorted({size for size, _ in by_size})
