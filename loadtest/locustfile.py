@@ -33,6 +33,11 @@ RETRIED = {"count": 0}
 OUTCOMES: dict[str, str] = {}
 
 
+# A killed web process refuses connections until it is restarted, and a request in flight on it is reset: a
+# client tries the other process, then both again after a pause, before it calls the request failed.
+RETRIES = 3
+
+
 def _next(pool):
     with _lock:
         return next(pool, None)
@@ -48,17 +53,17 @@ class SignedIn:
 
     def request(self, method: str, path: str, *, name: str, json_body=None):
         headers = {"X-CSRFToken": self.account["csrftoken"], "Referer": HOSTS[0]}
-        for attempt in range(2):
+        for attempt in range(RETRIES + 1):
             base = HOSTS[(self.index + attempt) % len(HOSTS)]
             with self.user.client.request(
                 method, base + path, json=json_body, headers=headers, name=name, timeout=TIMEOUT, catch_response=True
             ) as response:
                 retryable = response.status_code in (0, 502, 503)
-                if retryable and attempt == 0:
+                if retryable and attempt < RETRIES:
                     response.success()
                     with _lock:
                         RETRIED["count"] += 1
-                    time.sleep(1)
+                    time.sleep(attempt + 1)
                     continue
                 if response.status_code >= 400 or response.status_code == 0:
                     response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
