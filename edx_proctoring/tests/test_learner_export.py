@@ -22,8 +22,8 @@ from edx_proctoring.timing import now
 
 pytestmark = pytest.mark.django_db
 
+# Free text that can only come from the learner's data (numbers could match ids and dates).
 PERSONAL_VALUES = (
-    "55",  # the allowance
     "A second voice in the room",  # the reviewer's note
     "learner said the phone rang",  # inside the review payload
     "laptop crashed",  # staff's reason for extra time
@@ -113,6 +113,10 @@ def test_export_then_retirement_then_export_again(learner, learner_data):
     assert [allowance["value"] for allowance in after["allowances"]] == [""]
     assert {row["value"] for row in after["allowance_history"]} == {""}
     assert [adjustment["reason"] for adjustment in after["time_adjustments"]] == [""]
+    allowance_entries = [entry for entry in after["audit_entries"] if entry["action"].startswith("allowance.")]
+    assert allowance_entries
+    assert all(entry["details"].get("value") in ("", None) for entry in allowance_entries)
+    assert all(entry["details"].get("previous_value") in ("", None) for entry in allowance_entries)
     assert ProctoredExamSoftwareSecureReviewHistory.objects.filter(raw_data="").count() >= 1
 
 
