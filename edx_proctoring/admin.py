@@ -433,5 +433,6 @@ class ProctoredExamStudentAttemptAdmin(_RefusableChangeMixin, SimpleHistoryAdmin
             _refuse(self, request, _("The status was not changed: %(error)s") % {"error": exc})
             obj.refresh_from_db()
 
+
 # Operators' pages (overdue reviews, vendor health): registered by importing them.
 from edx_proctoring import admin_operations  # noqa: E402, F401

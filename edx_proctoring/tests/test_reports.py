@@ -282,7 +282,11 @@ def test_given_no_enrollments_service_when_listed_then_empty():
 
 def _reviewed_course(*, learners: int) -> list:
     """Two graded exams sharing a name and one other, each learner with a reviewed attempt on each."""
-    exams = [ProctoredExamFactory(exam_name="Same"), ProctoredExamFactory(exam_name="Same"), TimedExamFactory(exam_name="Timed")]
+    exams = [
+        ProctoredExamFactory(exam_name="Same"),
+        ProctoredExamFactory(exam_name="Same"),
+        TimedExamFactory(exam_name="Timed"),
+    ]
     attempts = []
     for index in range(learners):
         user = UserFactory()
