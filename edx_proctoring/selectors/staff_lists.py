@@ -13,7 +13,12 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from edx_proctoring.http.pagination import PAGE_SIZE, page_number, total_pages
-from edx_proctoring.models import ProctoredExam, ProctoredExamAttemptTimeState, ProctoredExamStudentAttempt
+from edx_proctoring.models import (
+    ProctoredExam,
+    ProctoredExamAttemptTimeState,
+    ProctoredExamOverdueReview,
+    ProctoredExamStudentAttempt,
+)
 from edx_proctoring.selectors import allowance_list
 from edx_proctoring.serializers import ProctoredExamStudentAttemptSerializer
 from edx_proctoring.timing import PAUSE_KIND_STAFF
@@ -124,8 +129,8 @@ def grouped_attempts_page(
     """One page of the course's newest attempt per (learner, exam), newest first, each with `all_attempts`.
 
     Each attempt also says whether staff paused it and how many minutes staff added (`paused`,
-    `extension_minutes`); `clock_filter` ("paused" or "extended", see CLOCK_FILTERS) keeps only the groups
-    whose newest attempt is so.
+    `extension_minutes`), and whether its vendor review is overdue (`review_overdue`); `clock_filter`
+    ("paused" or "extended", see CLOCK_FILTERS) keeps only the groups whose newest attempt is so.
 
     Three queries whatever the course size: the number of groups per exam, the page's newest attempts, and
     every attempt of the page's groups (which includes the newest ones). "Newest" and the list order follow
@@ -169,11 +174,18 @@ def grouped_attempts_page(
         attempts = list(
             ProctoredExamStudentAttempt.objects.filter(pairs)
             .select_related("proctored_exam", "user", "time_state")
+            # Read in the same query: staff see at a glance whose vendor review is late.
+            .annotate(
+                review_overdue=Exists(
+                    ProctoredExamOverdueReview.objects.filter(attempt_id=OuterRef("id"), resolved_at__isnull=True)
+                )
+            )
             .order_by("-created", "-id")
         )
         # One serializer for the whole list: building a serializer per row costs more than the queries.
         for attempt, data in zip(attempts, _serialize_many(attempts), strict=True):
             _add_clock(data, attempt)
+            data["review_overdue"] = attempt.review_overdue
             history[(attempt.user_id, attempt.proctored_exam_id)].append(data)
             rows_by_id[attempt.id] = (attempt, data)
     rows = [rows_by_id[attempt_id] for attempt_id, _user_id, _exam_id in keys if attempt_id in rows_by_id]

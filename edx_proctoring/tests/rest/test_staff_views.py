@@ -275,6 +275,29 @@ class TestGroupedAttempts:
         with django_assert_num_queries(5):
             client.get(_url("proctored_exam.attempts.grouped.search", COURSE_ID, "user"))
 
+    def test_an_attempt_whose_review_is_overdue_is_marked_until_its_verdict_arrives(
+        self, services, course_staff, django_assert_num_queries
+    ):
+        from django.utils import timezone  # noqa: PLC0415
+
+        from edx_proctoring.models import ProctoredExamOverdueReview  # noqa: PLC0415
+
+        late, on_time = (AttemptFactory(status="submitted") for _ in range(2))
+        overdue = ProctoredExamOverdueReview.objects.create(
+            attempt=late, backend="test", course_id=COURSE_ID, flagged_at=timezone.now()
+        )
+        client = client_for(course_staff)
+        url = _url("proctored_exam.attempts.grouped.course", COURSE_ID)
+
+        with django_assert_num_queries(5):
+            rows = client.get(url).json()["proctored_exam_attempts"]
+        assert {row["id"]: row["review_overdue"] for row in rows} == {late.id: True, on_time.id: False}
+
+        overdue.resolved_at = timezone.now()
+        overdue.save()
+        rows = client.get(url).json()["proctored_exam_attempts"]
+        assert not any(row["review_overdue"] for row in rows)
+
     def test_bad_course_key_and_long_search(self, services, global_staff):
         client = client_for(global_staff)
         assert client.get(_url("proctored_exam.attempts.grouped.course", "bad+key+x")).status_code == 400

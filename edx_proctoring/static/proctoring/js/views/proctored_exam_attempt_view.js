@@ -72,6 +72,7 @@
             is_ready_to_resume: Boolean(attempt.ready_to_resume),
             is_running: RUNNING_STATUSES.includes(attempt.status),
             paused: Boolean(attempt.paused),
+            review_overdue: Boolean(attempt.review_overdue),
             extension_minutes: Number(attempt.extension_minutes) || 0,
             has_extension: (Number(attempt.extension_minutes) || 0) > 0,
         };
