@@ -166,10 +166,16 @@ def worker(args) -> None:
             allowed_time_limit_mins=600,
             attempt_code="BENCH-POLL",
         )
-        staff_client, learner_client = Client(), Client()
+        adjusted_learner = user_model.objects.create(username="benchadjusted", email="adjusted@example.org")
+        adjusted_attempt = _attempt_with_adjustments(
+            learner=adjusted_learner, exam=exams[1], staff=staff, model=ProctoredExamStudentAttempt
+        )
+        staff_client, learner_client, adjusted_client = Client(), Client(), Client()
         staff_client.force_login(staff)
         learner_client.force_login(learner)
+        adjusted_client.force_login(adjusted_learner)
         poll_url = reverse("edx_proctoring:proctored_exam.attempt", args=[poll_attempt.id])
+        adjusted_poll_url = reverse("edx_proctoring:proctored_exam.attempt", args=[adjusted_attempt.id])
         grouped_url = reverse("edx_proctoring:proctored_exam.attempts.grouped.course", args=[COURSE_ID])
 
         from bench import course_views  # noqa: PLC0415
@@ -190,6 +196,7 @@ def worker(args) -> None:
                 repeat = min(repeat, args.real_db_repeat_at_100k)
             for label, client, url in (
                 ("poll GET attempt/<id>", learner_client, poll_url),
+                ("poll, attempt with extension + pause", adjusted_client, adjusted_poll_url),
                 ("grouped list, page 1", staff_client, grouped_url),
                 ("grouped list, last page", staff_client, grouped_url + "?page=999999"),
             ):
@@ -226,6 +233,26 @@ def worker(args) -> None:
         purge.run_in_worker(args, emit=_emit)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _attempt_with_adjustments(*, learner, exam, staff, model):
+    """A running attempt that staff extended, paused and resumed: the poll reads its clock too."""
+    from edx_proctoring.attempts.actions import Actor  # noqa: PLC0415
+    from edx_proctoring.attempts.lifecycle import adjust_attempt_time  # noqa: PLC0415
+
+    attempt = model.objects.create(
+        user=learner,
+        proctored_exam=exam,
+        status="started",
+        started_at=datetime.now(UTC),
+        allowed_time_limit_mins=600,
+        attempt_code="BENCH-POLL-ADJUSTED",
+    )
+    for action, minutes, reason in (("extend", 15, "bench"), ("pause", 0, "bench"), ("resume", 0, "")):
+        adjust_attempt_time(
+            action=action, actor=Actor.staff, attempt_id=attempt.id, user=staff, minutes=minutes, reason=reason
+        )
+    return attempt
 
 
 def course_size(args, *, size: int, learners: int, exams) -> int:
