@@ -72,7 +72,7 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 demo: $(STAMP) ## run the demo LMS and the mock vendor on 127.0.0.1 (PORT=8000, VENDOR_PORT=11136, VERDICT=passed); Ctrl-C stops
 	$(BIN)/python demo/run.py --port $(PORT) --vendor-port $(VENDOR_PORT) --verdict $(VERDICT)
 
-# The timed expiry sweep's size (SWEEP=100000 for the full run: about 20 minutes on SQLite at ~90/s).
+# The timed expiry sweep's size, on SQLite and PostgreSQL (SWEEP=100000 for the full figure).
 SWEEP ?= 10000
 bench: $(STAMP) ## poll + grouped list at 1k/10k/100k attempts on SQLite, MariaDB, PostgreSQL; the expiry sweep
 	$(BIN)/python bench/run.py --sweep-size $(SWEEP) $(BENCH_ARGS)

@@ -5,13 +5,14 @@ For each database (SQLite in memory; MariaDB/MySQL and PostgreSQL when their ser
 (``bench_edx_proctoring``, through Django's test database creation, so the ``test`` database is never
 touched), seeds each size with bulk_create on top of the previous one (10 exams, learners with two
 attempts on each exam), and requests the timer poll and the first and last page of the grouped attempts
-list through Django's test client. The SQLite worker also runs the expiry sweep (bench/sweep.py): timed over
-``--sweep-size`` overdue attempts (10,000 by default, to keep ``make bench`` under 10 minutes; the sweep
-expires about 90 attempts a second, so ``make bench SWEEP=100000`` takes some 20 minutes more) and under
-tracemalloc over ``--sweep-traced-sizes`` for the peak memory. One table is printed at the end.
+list through Django's test client. The SQLite and PostgreSQL workers (``--sweep-dbs``) also run the expiry
+sweep (bench/sweep.py): timed over ``--sweep-size`` overdue attempts (10,000 by default; ``make bench
+SWEEP=100000`` for the full figure), with the Celery work its batches queue timed apart as the workers'
+share, and under tracemalloc over ``--sweep-traced-sizes`` for the peak memory. One table is printed at the end.
 
 Usage: python bench/run.py [--dbs sqlite,mysql,postgres] [--sizes 1000,10000,100000] [--repeat 30]
-       [--real-db-repeat-at-100k 10] [--sweep-size 10000] [--sweep-traced-sizes 1000,2000]
+       [--real-db-repeat-at-100k 10] [--sweep-size 10000] [--sweep-dbs sqlite,postgres]
+       [--sweep-traced-sizes 1000,2000]
 """
 
 from __future__ import annotations
@@ -341,6 +342,7 @@ def main():
     parser.add_argument(
         "--sweep-size", type=int, default=10_000, help="overdue attempts the timed sweep expires (0: no sweep)"
     )
+    parser.add_argument("--sweep-dbs", default="sqlite,postgres", help="the databases the expiry sweep is measured on")
     parser.add_argument(
         "--sweep-traced-sizes", default="1000,2000", help="sizes of the sweeps run under tracemalloc (peak memory)"
     )
@@ -383,7 +385,7 @@ def main():
             "--real-db-repeat-at-100k",
             str(args.real_db_repeat_at_100k),
             "--sweep-size",
-            str(args.sweep_size if db == "sqlite" else 0),
+            str(args.sweep_size if db in args.sweep_dbs.split(",") else 0),
             "--sweep-traced-sizes",
             args.sweep_traced_sizes,
             *([] if args.course_views else ["--no-course-views"]),
@@ -426,10 +428,14 @@ def print_table(rows: list[dict], notes: list[str], seconds: float) -> None:
                 if row["traced"]
                 else f"peak RSS +{row['rss_growth_mib']:.0f} MiB"
             )
+            effects = row.get("effects", {})
+            complete = all(count == row["expired"] for count in effects.values())
             print(
                 f"{row['db']:<8} | {row['size']:>9,} | {label:<32} | {row['seconds'] * 1000:>9.0f} | {'':>8} | "
                 f"{'':>7} | {1:>4} | {row['expired']:,} expired, {row['left_running']} left, "
-                f"{row['per_second']:,.0f}/s, {memory}"
+                f"{row['per_second']:,.0f}/s, {memory}; then {row.get('messages', 0)} task messages, "
+                f"{row.get('worker_seconds', 0):.1f} s of worker time; each side effect once per attempt: "
+                f"{'yes' if complete else effects}"
             )
     from bench import purge  # noqa: PLC0415
 

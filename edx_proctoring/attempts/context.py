@@ -43,6 +43,9 @@ class TransitionContext:
     first_start: bool = False
     first_completion: bool = False
     notes: dict = field(default_factory=dict)
+    # None: host and vendor calls run inline. A list (the batch form): they are named here instead, and the
+    # batch hands them to retried Celery tasks once it commits.
+    deferred: list[str] | None = None
 
     @cached_property
     def attempt_dict(self) -> dict:

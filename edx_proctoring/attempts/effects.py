@@ -39,6 +39,22 @@ def notifications_are_async() -> bool:
     return bool(config.proctoring_setting("ASYNC_NOTIFICATIONS", False))
 
 
+# The calls a batch (`attempts.batch`) defers to retried Celery tasks instead of making them inline.
+DEFERRED_INSTRUCTOR = "instructor"
+DEFERRED_CREDIT = "credit"
+DEFERRED_VENDOR = "vendor"
+DEFERRED_EMAIL = "email"
+HOST_CALLS = (DEFERRED_INSTRUCTOR, DEFERRED_CREDIT)
+
+
+def _deferred(context: TransitionContext, name: str) -> bool:
+    """Name the call for the batch's tasks when the change is part of a batch; True when it was deferred."""
+    if context.deferred is None:
+        return False
+    context.deferred.append(name)
+    return True
+
+
 def _queue_after_commit(task, **kwargs) -> None:
     """Queue `task` once the status change commits: never for a change rolled back, never before it is visible.
 
@@ -58,6 +74,8 @@ BACKEND_CALL_FOR_STATUS = {
 def _notify_backend(context: TransitionContext, *, status: str) -> None:
     method_name = BACKEND_CALL_FOR_STATUS[status]
     if context.backend is None:
+        return
+    if _deferred(context, DEFERRED_VENDOR):
         return
     if notifications_are_async():
         from edx_proctoring.tasks import notify_backend_of_status  # noqa: PLC0415 - tasks import the lifecycle
@@ -91,13 +109,16 @@ def notify_backend_of_error(context: TransitionContext) -> None:
 def tell_instructor_attempt_completed(context: TransitionContext) -> None:
     """The host marks the sequence complete the first time the attempt is completed."""
     instructor_service = get_runtime_service("instructor")
-    if instructor_service is not None and context.first_completion:
-        instructor_service.complete_student_attempt(context.attempt.user.username, context.exam["content_id"])
+    if instructor_service is None or not context.first_completion or _deferred(context, DEFERRED_INSTRUCTOR):
+        return
+    instructor_service.complete_student_attempt(context.attempt.user.username, context.exam["content_id"])
 
 
 def record_credit_status(context: TransitionContext) -> None:
     credit_service = get_runtime_service("credit")
     if credit_service is None or not context.may_update_credit_grades_and_email:
+        return
+    if _deferred(context, DEFERRED_CREDIT):
         return
     credit_service.set_credit_requirement_status(
         user_id=context.attempt.user_id,
@@ -190,7 +211,7 @@ def clear_onboarding_errors(context: TransitionContext) -> None:
 
 def email_learner(context: TransitionContext) -> None:
     """Send the status email; a mail failure is logged and never undoes the status change."""
-    if not context.may_update_credit_grades_and_email:
+    if not context.may_update_credit_grades_and_email or _deferred(context, DEFERRED_EMAIL):
         return
     if notifications_are_async():
         from edx_proctoring.tasks import send_status_email  # noqa: PLC0415 - tasks import the lifecycle

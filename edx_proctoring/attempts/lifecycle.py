@@ -366,6 +366,15 @@ def adjust_attempt_time(
 
 
 def _store_new_status(context: TransitionContext, *, timed_out: bool, timeout_timestamp: datetime | None) -> None:
+    set_new_status(context, timed_out=timed_out, timeout_timestamp=timeout_timestamp)
+    context.attempt.save()
+
+
+def set_new_status(context: TransitionContext, *, timed_out: bool, timeout_timestamp: datetime | None) -> None:
+    """Set the new status and the fields that go with it on the (locked) attempt, without saving it.
+
+    Shared with the batch form (`attempts.batch`), which saves a whole batch in one statement.
+    """
     attempt = context.attempt
     attempt.status = context.to_status
     if context.to_status == Status.started and attempt.started_at is None:
@@ -381,7 +390,6 @@ def _store_new_status(context: TransitionContext, *, timed_out: bool, timeout_ti
         attempt.is_resumable = True
     if context.update_attributable_to is not None:
         attempt._history_user = context.update_attributable_to
-    attempt.save()
 
 
 # Effects that sync host state (credit, grades) to the attempt's status; safe to run again on demand.

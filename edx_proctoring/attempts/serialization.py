@@ -12,3 +12,8 @@ def serialize_attempt(attempt) -> dict:
     if ProctoredExamStudentAttempt.time_state.is_cached(attempt):
         with_clock(data, Clock.of(getattr(attempt, "time_state", None)))
     return data
+
+
+def serialize_attempts(attempts) -> list[dict]:
+    """The historic attempt dicts of many attempts at once (the serializer's fields are built once, not per row)."""
+    return list(ProctoredExamStudentAttemptSerializer(attempts, many=True).data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -49,7 +50,12 @@ def test_beat_entry_sent_through_redis_submits_an_expired_attempt(worker, host_s
     assert expired.status == Status.submitted
     assert expired.completed_at == started_at + timedelta(minutes=60)
     assert ProctoredExamStudentAttempt.objects.get(id=running.id).status == Status.started
+    # The vendor's stop call follows in the task the sweep's batch queued as it committed.
+    deadline = time.monotonic() + 30
+    while not test_backend.stopped_attempts and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert len(test_backend.stopped_attempts) == 1
+    assert len(host_services["instructor"].completed_attempts) == 1
 
 
 def test_the_overdue_review_entry_on_a_worker_verifies_a_review_the_vendor_dropped(worker, host_services, settings):

@@ -40,6 +40,17 @@ def eager_celery():
     conf.task_always_eager, conf.task_eager_propagates = saved
 
 
+@pytest.fixture
+def sweep(eager_celery, django_capture_on_commit_callbacks):
+    """The sweep as it runs in production: each batch commits, then the tasks it queued run (eagerly here)."""
+
+    def _sweep(**kwargs) -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            return expire_overdue_attempts(**kwargs)
+
+    return _sweep
+
+
 def _overdue(**kwargs) -> ProctoredExamStudentAttempt:
     kwargs.setdefault("status", Status.started)
     return AttemptFactory(started_at=now() - timedelta(minutes=90), allowed_time_limit_mins=60, **kwargs)
@@ -52,11 +63,11 @@ def _reload(attempt) -> ProctoredExamStudentAttempt:
 # --- the sweep -----------------------------------------------------------------------------------------
 
 
-def test_sweep_submits_overdue_attempts_as_of_their_deadline(host_services, test_backend):
+def test_sweep_submits_overdue_attempts_as_of_their_deadline(host_services, test_backend, sweep):
     started = _overdue()
     ready_to_submit = _overdue(status=Status.ready_to_submit)
 
-    assert expire_overdue_attempts.apply().get() == 2
+    assert sweep() == 2
 
     for attempt in (started, ready_to_submit):
         reloaded = _reload(attempt)
@@ -95,12 +106,12 @@ def test_sweep_expires_an_attempt_only_strictly_after_its_deadline(time_machine)
     assert _reload(attempt).status == Status.submitted
 
 
-def test_running_the_sweep_again_changes_and_repeats_nothing(host_services, test_backend):
+def test_running_the_sweep_again_changes_and_repeats_nothing(host_services, test_backend, sweep):
     attempt = _overdue()
-    assert expire_overdue_attempts() == 1
+    assert sweep() == 1
     completed_at = _reload(attempt).completed_at
 
-    assert expire_overdue_attempts() == 0
+    assert sweep() == 0
 
     assert _reload(attempt).completed_at == completed_at
     assert len(test_backend.stopped_attempts) == 1
@@ -134,25 +145,56 @@ def test_sweep_reads_attempts_in_batches_by_id(host_services):
     assert {_reload(a).status for a in attempts} == {Status.submitted}
 
 
-def test_a_vendor_failure_on_one_attempt_does_not_stop_the_sweep(test_backend, monkeypatch):
+def test_a_vendor_failure_on_one_attempt_is_retried_by_celery_and_blocks_no_one(test_backend, monkeypatch, sweep):
+    # Adapted: the stop call used to run inside the attempt's transaction (a failure rolled the attempt back
+    # for the next sweep); it now follows the commit in a task, and a failing call is retried on its own.
     failing = _overdue()
     other = _overdue(user=UserFactory())
     original_stop = test_backend.stop_exam_attempt
+    calls = []
 
     def stop(exam_id, attempt_id):
-        if attempt_id == failing.external_id:
+        calls.append(attempt_id)
+        if attempt_id == failing.external_id and calls.count(attempt_id) < 3:
             raise ConnectionError("vendor down")
         return original_stop(exam_id, attempt_id)
 
     monkeypatch.setattr(test_backend, "stop_exam_attempt", stop)
 
-    assert expire_overdue_attempts() == 1
+    assert sweep() == 2
+
+    assert _reload(failing).status == Status.submitted
+    assert _reload(other).status == Status.submitted
+    assert calls.count(failing.external_id) == 3
+    assert calls.count(other.external_id) == 1
+    assert sorted(test_backend.stopped_attempts) == sorted(
+        [
+            (failing.proctored_exam.external_id, failing.external_id),
+            (other.proctored_exam.external_id, other.external_id),
+        ]
+    )
+
+
+def test_an_effect_failing_inside_a_batch_holds_back_only_its_own_attempt(status_signals, caplog):
+    from edx_proctoring.signals import exam_attempt_status_signal
+
+    failing = _overdue()
+    others = [_overdue(user=UserFactory()) for _ in range(3)]
+
+    def receiver(sender, attempt_id, **kwargs):
+        if attempt_id == failing.id:
+            raise RuntimeError("a host receiver failed")
+
+    exam_attempt_status_signal.connect(receiver, dispatch_uid="test-failing-receiver")
+    try:
+        with caplog.at_level(logging.INFO, logger="edx_proctoring.tasks"):
+            assert expire_overdue_attempts() == 3
+    finally:
+        exam_attempt_status_signal.disconnect(dispatch_uid="test-failing-receiver")
 
     assert _reload(failing).status == Status.started  # rolled back; the next sweep tries again
-    assert _reload(other).status == Status.submitted
-    monkeypatch.setattr(test_backend, "stop_exam_attempt", original_stop)
-    assert expire_overdue_attempts() == 1
-    assert _reload(failing).status == Status.submitted
+    assert {_reload(a).status for a in others} == {Status.submitted}
+    assert "Expired 3 overdue attempts (1 failed" in caplog.text
 
 
 def test_timed_exam_attempts_expire_too():

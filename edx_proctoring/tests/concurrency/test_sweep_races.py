@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from celery import current_app
 from django.core import mail
 
+from edx_proctoring.attempts.actions import Actor
+from edx_proctoring.attempts.lifecycle import perform_action
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.tasks import expire_overdue_attempts
+from edx_proctoring.tasks import expire_attempts_if_overdue, expire_overdue_attempts
 from edx_proctoring.tests.concurrency.conftest import race, times
 from edx_proctoring.tests.factories import AttemptFactory, ProctoredExamFactory, UserFactory
 from edx_proctoring.timing import now
@@ -17,6 +20,30 @@ from edx_proctoring.timing import now
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
 OVERDUE = 40
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """The tasks each committed batch queues (vendor, instructor, email) run at once, in the sweeping thread."""
+    conf = current_app.conf
+    saved = conf.task_always_eager
+    conf.task_always_eager = True
+    yield
+    conf.task_always_eager = saved
+
+
+def _overdue_attempts(exam, count: int):
+    started_at = now() - timedelta(hours=2)
+    return [
+        AttemptFactory(
+            proctored_exam=exam,
+            user=UserFactory(),
+            status=Status.started,
+            started_at=started_at,
+            allowed_time_limit_mins=60,
+        )
+        for _ in range(count)
+    ]
 
 
 def test_concurrent_sweeps_expire_each_overdue_attempt_exactly_once(host_services, test_backend):
@@ -42,3 +69,32 @@ def test_concurrent_sweeps_expire_each_overdue_attempt_exactly_once(host_service
     assert len(test_backend.stopped_attempts) == OVERDUE
     assert len(host_services["instructor"].completed_attempts) == OVERDUE
     assert len(mail.outbox) == OVERDUE
+
+
+def test_learners_submitting_while_sweep_batches_run_are_each_submitted_once(host_services, test_backend):
+    # The row lock decides: a learner's submit and the sweep's batch never both move an attempt.
+    exam = ProctoredExamFactory()
+    attempts = _overdue_attempts(exam, OVERDUE)
+    ids = [a.id for a in attempts]
+
+    def submit(attempt_id):
+        return lambda: perform_action(action="submit", actor=Actor.learner, attempt_id=attempt_id)
+
+    def sweep_batch(batch):
+        return lambda: len(expire_attempts_if_overdue(attempt_ids=batch, as_of=now()))
+
+    outcome = race(*(submit(i) for i in ids[::3]), *(sweep_batch(ids[n : n + 10]) for n in range(0, OVERDUE, 10)))
+
+    assert outcome.errors == []
+    # Rows a learner held were skipped by the batch and left for the next sweep: nothing is moved twice.
+    left = expire_overdue_attempts()
+    rows = ProctoredExamStudentAttempt.objects.filter(id__in=ids)
+    assert {row.status for row in rows} == {Status.submitted}
+    for attempt_id in ids:
+        submitted = ProctoredExamStudentAttempt.history.filter(id=attempt_id, status=Status.submitted).count()
+        assert submitted == 1, f"attempt {attempt_id} was submitted {submitted} times"
+    stopped = [external_id for _, external_id in test_backend.stopped_attempts]
+    assert sorted(stopped) == sorted(a.external_id for a in attempts)
+    assert len(host_services["instructor"].completed_attempts) == OVERDUE
+    assert len(mail.outbox) == OVERDUE
+    assert left <= OVERDUE
