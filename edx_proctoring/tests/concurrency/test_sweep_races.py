@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from celery import _state as celery_state
 from celery import current_app
 from django.core import mail
 
@@ -24,12 +25,19 @@ OVERDUE = 40
 
 @pytest.fixture(autouse=True)
 def _eager_celery():
-    """The tasks each committed batch queues (vendor, instructor, email) run at once, in the sweeping thread."""
-    conf = current_app.conf
-    saved = conf.task_always_eager
-    conf.task_always_eager = True
+    """The tasks each committed batch queues (vendor, instructor, email) run at once, in the sweeping thread.
+
+    Celery's current app is per thread: the racing threads see the default app, the main thread the test
+    suite's Redis app once tests/celery_app.py is imported. Every app is made eager, or the threads' tasks
+    would go to a broker and never run.
+    """
+    apps = {current_app._get_current_object(), *celery_state._get_active_apps()}
+    saved = {app: app.conf.task_always_eager for app in apps}
+    for app in apps:
+        app.conf.task_always_eager = True
     yield
-    conf.task_always_eager = saved
+    for app, eager in saved.items():
+        app.conf.task_always_eager = eager
 
 
 def _overdue_attempts(exam, count: int):
