@@ -64,6 +64,8 @@ js-test: ## run the JavaScript unit tests with Node's built-in runner (skipped w
 quality: $(STAMP) ## lint and format check with ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@! grep -nE '^--(index-url|extra-index-url|find-links)' requirements/*.txt || \
+		(echo "requirements/*.txt name a package index or folder: re-pin with make requirements"; exit 1)
 
 format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -98,13 +100,16 @@ MUTATE ?=
 mutate: $(VENV)/.installed-mutate ## mutation testing (cosmic-ray) of timing, permissions and the actions table; fails under 95%
 	$(BIN)/python tools/mutate.py $(MUTATE)
 
+# Pinned files must install on any machine: no index or find-links lines naming this machine's folders.
+PIN_FLAGS := --no-emit-index-url --no-emit-find-links
+
 requirements: $(BIN)/python ## re-pin requirements/*.txt from the .in files
 	$(BIN)/python -m pip install --quiet pip-tools
-	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o base.txt base.in
-	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o test.txt test.in
-	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o mysql.txt mysql.in
-	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o postgres.txt postgres.in
-	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o browser.txt browser.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe $(PIN_FLAGS) -o base.txt base.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe $(PIN_FLAGS) -o test.txt test.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe $(PIN_FLAGS) -o mysql.txt mysql.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe $(PIN_FLAGS) -o postgres.txt postgres.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe $(PIN_FLAGS) -o browser.txt browser.in
 	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url \
 		--no-emit-find-links -o mutate.txt mutate.in
 
