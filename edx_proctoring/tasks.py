@@ -15,21 +15,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 
 from celery import shared_task
 
 from edx_proctoring.attempts import effects
-from edx_proctoring.attempts.actions import Actor
+from edx_proctoring.attempts.actions import IN_PROGRESS, Actor
+from edx_proctoring.attempts.batch import ExamsSeen as _Exams
 from edx_proctoring.attempts.batch import perform_batch_action
 from edx_proctoring.attempts.context import TransitionContext
 from edx_proctoring.attempts.effects import BACKEND_CALL_FOR_STATUS
 from edx_proctoring.attempts.lifecycle import adjust_attempt_time
-from edx_proctoring.backends import get_backend_provider
-from edx_proctoring.exams import serialize_exam
 from edx_proctoring.models import ProctoredExamStudentAttempt
-from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.timing import NO_CLOCK, PAUSE_KIND_BREAK, Clock, deadline_of, is_past_deadline, now
+from edx_proctoring.timing import NO_CLOCK, Clock, deadline_of, is_past_deadline, now
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ SWEEP_BATCH_SIZE = 500
 # The reason on the history row of each attempt the sweep expires.
 SWEEP_REASON = "system: sweep (time ran out)"
 # Attempts whose clock is running; every other status is either not started or already finished.
-OVERDUE_STATUSES = (Status.started, Status.ready_to_submit)
+OVERDUE_STATUSES = IN_PROGRESS
 
 # Retries of the notification tasks: 1 s, 2 s, 4 s ... capped at 10 minutes, with jitter, for about a day.
 NOTIFICATION_RETRY_OPTIONS = {
@@ -49,15 +48,8 @@ NOTIFICATION_RETRY_OPTIONS = {
 }
 
 
-_CLOCK_COLUMNS = (
-    "extension_minutes",
-    "paused_seconds",
-    "paused_since",
-    "paused_kind",
-    "break_ends_by",
-    "break_seconds_used",
-    "due_cap",
-)
+# The clock's fields are the time state row's columns of the same names.
+_CLOCK_COLUMNS = tuple(field.name for field in dataclass_fields(Clock))
 
 
 def _clock_from(values) -> Clock:
@@ -120,10 +112,6 @@ def expire_attempt_if_overdue(*, attempt_id: int, as_of: datetime) -> bool:
     return bool(expire_attempts_if_overdue(attempt_ids=[attempt_id], as_of=as_of))
 
 
-def _has_spent_break(clock: Clock, *, at: datetime) -> bool:
-    return clock.paused_kind == PAUSE_KIND_BREAK and clock.break_ends_by is not None and clock.break_ends_by <= at
-
-
 @shared_task(name="edx_proctoring.tasks.expire_overdue_attempts", ignore_result=False)
 def expire_overdue_attempts(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
     """Submit every running attempt whose deadline has passed, with ``completed_at`` = its deadline.
@@ -143,7 +131,7 @@ def expire_overdue_attempts(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
         overdue = []
         for attempt_id, started_at, allowed_mins, clock in batch:
             try:
-                if _has_spent_break(clock, at=as_of):
+                if clock.has_spent_break(at=as_of):
                     adjust_attempt_time(action="break_end", actor=Actor.system, attempt_id=attempt_id)
                 deadline = deadline_of(started_at=started_at, allowed_minutes=allowed_mins, clock=clock, at=as_of)
                 if is_past_deadline(deadline=deadline, clock=clock, at=as_of):
@@ -176,19 +164,6 @@ def expire_overdue_attempts(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
 def _load(attempt_ids) -> dict[int, ProctoredExamStudentAttempt]:
     rows = ProctoredExamStudentAttempt.objects.select_related("proctored_exam", "user").filter(id__in=attempt_ids)
     return {attempt.id: attempt for attempt in rows}
-
-
-class _Exams:
-    """Each exam serialized, and its backend found, once per task however many of its attempts it handles."""
-
-    def __init__(self) -> None:
-        self._seen: dict[int, tuple[dict, object]] = {}
-
-    def of(self, attempt: ProctoredExamStudentAttempt) -> tuple[dict, object]:
-        if attempt.proctored_exam_id not in self._seen:
-            exam = serialize_exam(attempt.proctored_exam)
-            self._seen[attempt.proctored_exam_id] = (exam, get_backend_provider(exam))
-        return self._seen[attempt.proctored_exam_id]
 
 
 def _tell_vendor(*, attempt: ProctoredExamStudentAttempt, exams: _Exams, status: str) -> bool:

@@ -165,6 +165,10 @@ class Clock:
             and (self.break_ends_by is None or at < self.break_ends_by)
         )
 
+    def has_spent_break(self, *, at: datetime) -> bool:
+        """On a break whose budget ran out by `at`: the clock runs again, the break is yet to be recorded as ended."""
+        return self.paused_kind == PAUSE_KIND_BREAK and self.break_ends_by is not None and self.break_ends_by <= at
+
     def is_stopped(self, *, at: datetime) -> bool:
         """The clock does not run: paused, or on a break with budget left."""
         return self.is_paused() or self.is_on_break(at=at)
@@ -194,10 +198,7 @@ def deadline_of(
     past either end of the calendar is that end.
     """
     minutes = max(-MAX_ALLOWED_MINUTES, min((allowed_minutes or 0) + clock.extension_minutes, MAX_ALLOWED_MINUTES))
-    try:
-        deadline = started_at + timedelta(minutes=minutes)
-    except OverflowError:
-        deadline = LATEST_DEADLINE if minutes > 0 else EARLIEST_DEADLINE
+    deadline = _shift(started_at, seconds=minutes * 60)
     if clock is NO_CLOCK:
         return deadline
     paused = clock.paused_seconds + clock.open_pause_seconds(at=at or now())

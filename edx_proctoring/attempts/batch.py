@@ -47,6 +47,19 @@ _WRITTEN_FIELDS = ("status", "started_at", "allowed_time_limit_mins", "completed
 TimeoutOf = Callable[[ProctoredExamStudentAttempt], datetime | None]
 
 
+class ExamsSeen:
+    """Each exam serialized, and its backend found, once however many of its attempts are handled."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[dict, object]] = {}
+
+    def of(self, attempt: ProctoredExamStudentAttempt) -> tuple[dict, object]:
+        if attempt.proctored_exam_id not in self._seen:
+            exam = serialize_exam(attempt.proctored_exam)
+            self._seen[attempt.proctored_exam_id] = (exam, get_backend_provider(exam))
+        return self._seen[attempt.proctored_exam_id]
+
+
 def _lock(attempt_ids: Iterable[int]) -> list[int]:
     """Lock the attempts' own rows (not their exam's or learner's: other batches share those), skipping held ones."""
     skip = connection.features.has_select_for_update_skip_locked
@@ -105,12 +118,9 @@ def perform_batch_action(
             .filter(id__in=locked)
             .order_by("id")
         )
-        exams: dict[int, tuple[dict, object]] = {}
+        exams = ExamsSeen()
         for attempt in attempts:
-            if attempt.proctored_exam_id not in exams:
-                exam = serialize_exam(attempt.proctored_exam)
-                exams[attempt.proctored_exam_id] = (exam, get_backend_provider(exam))
-            exam, backend = exams[attempt.proctored_exam_id]
+            exam, backend = exams.of(attempt)
             context = _decide(move=move, attempt=attempt, exam=exam, backend=backend, timeout_of=timeout_timestamp_of)
             if context is not None:
                 moved.append(context)

@@ -27,7 +27,7 @@ from edx_proctoring.exceptions import ProctoredExamIllegalStatusTransition, Stud
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.models.lookups import as_id
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.timing import PAUSE_KIND_BREAK, Clock, calculate_allowed_mins, deadline_of, get_exam_due_date, now
+from edx_proctoring.timing import Clock, calculate_allowed_mins, deadline_of, get_exam_due_date, now
 
 log = logging.getLogger(__name__)
 
@@ -355,7 +355,7 @@ def adjust_attempt_time(
             )
 
         spent_break = None
-        if state.paused_kind == PAUSE_KIND_BREAK and state.break_ends_by is not None and state.break_ends_by <= at:
+        if Clock.of(state).has_spent_break(at=at):
             with audit_context(actor=None, reason="system: break_end (budget spent)"):
                 spent_break = decide_and_apply(
                     action="break_end", actor=Actor.system, user=None, minutes=0, reason="budget spent"

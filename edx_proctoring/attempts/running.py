@@ -10,13 +10,11 @@ a learner's start (the REST routes their browser calls) is refused while another
 
 from __future__ import annotations
 
+from edx_proctoring.attempts.actions import IN_PROGRESS
 from edx_proctoring.attempts.selectors import _attempts, _check_for_attempt_timeout
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.exceptions import AnotherExamInProgressException
 from edx_proctoring.models.lookups import as_id
-from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-
-_RUNNING = (Status.started, Status.ready_to_submit)
 
 
 def other_running_attempt(*, user_id: int, course_id: str, exam_id: int) -> dict | None:
@@ -27,13 +25,13 @@ def other_running_attempt(*, user_id: int, course_id: str, exam_id: int) -> dict
     """
     rows = (
         _attempts()
-        .filter(user_id=as_id(user_id), status__in=_RUNNING, proctored_exam__course_id=str(course_id))
+        .filter(user_id=as_id(user_id), status__in=IN_PROGRESS, proctored_exam__course_id=str(course_id))
         .exclude(proctored_exam_id=as_id(exam_id))
         .order_by("-created", "-id")
     )
     for row in rows:
         attempt = _check_for_attempt_timeout(serialize_attempt(row))
-        if attempt["status"] in _RUNNING:
+        if attempt["status"] in IN_PROGRESS:
             return attempt
     return None
 

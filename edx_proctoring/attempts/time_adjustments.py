@@ -228,14 +228,9 @@ def send_extension_email(*, attempt_id: int, minutes: int) -> bool:
     if attempt is None or not attempt.user.email:
         return False
     exam = attempt.proctored_exam
-    template = select_template(
-        [
-            f"emails/proctoring/{exam.backend}/proctoring_time_extended_email.html",
-            "emails/proctoring_time_extended_email.html",
-        ]
-        if exam.backend
-        else ["emails/proctoring_time_extended_email.html"]
-    )
+    from edx_proctoring.notifications import _get_email_template_paths  # noqa: PLC0415 - only extensions send mail
+
+    template = select_template(_get_email_template_paths("proctoring_time_extended_email.html", exam.backend))
     body = template.render(
         {
             "exam_name": exam.exam_name,
