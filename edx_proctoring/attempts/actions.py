@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from edx_proctoring.exceptions import (
+    AnotherExamInProgressException,
     ProctoredExamIllegalResumeUpdate,
     ProctoredExamIllegalStatusTransition,
     StudentExamAttemptedAlreadyStarted,
@@ -123,6 +124,8 @@ class AttemptState:
     seconds_remaining: float = 0
     break_seconds_left: int | None = None
     requested_minutes: int = 0
+    # For a learner's start: the name of another exam of the course the learner is taking, if any.
+    other_running_exam: str | None = None
 
 
 Guard = Callable[[AttemptState, str], str | None]
@@ -167,6 +170,16 @@ def _not_started_yet(state: AttemptState, target: str) -> str | None:
         # A second start of a running attempt is its own historic error, not a generic illegal move.
         raise StudentExamAttemptedAlreadyStarted(f"Attempt {state.attempt_id} has already started.")
     return None
+
+
+def _learner_may_start(state: AttemptState, target: str) -> str | None:
+    """One running exam per learner in a course (not a 6.1.x rule), then the vendor's ready step."""
+    if state.other_running_exam is not None:
+        # Its own error (a 400 naming the exam), so the learner knows which exam to finish first.
+        raise AnotherExamInProgressException(
+            f'You are taking "{state.other_running_exam}" in this course. Finish it before you start another exam.'
+        )
+    return _ready_step_done(state, target)
 
 
 def _ready_step_done(state: AttemptState, target: str) -> str | None:
@@ -292,8 +305,11 @@ MOVES_LIST: tuple[Move, ...] = (
         Actor.learner,
         PRE_START | {Status.ready_to_submit, Status.started},
         Status.started,
-        guard=_ready_step_done,
-        guard_summary="a proctored attempt waits for its vendor's ready step; a running attempt cannot start again",
+        guard=_learner_may_start,
+        guard_summary=(
+            "no other exam of the course running; a proctored attempt waits for its vendor's ready step; "
+            "a running attempt cannot start again"
+        ),
     ),
     _row("stop", Actor.learner, {Status.started}, Status.ready_to_submit, unchanged={Status.ready_to_submit}),
     _row(

@@ -12,7 +12,7 @@ from edx_proctoring import config
 from edx_proctoring.attempts.actions import Actor
 from edx_proctoring.attempts.lifecycle import initial_status, perform_action, set_resume_flag
 from edx_proctoring.attempts.removal import remove_attempt
-from edx_proctoring.attempts.running import refuse_if_another_exam_is_running
+from edx_proctoring.attempts.running import other_running_attempt
 from edx_proctoring.attempts.selectors import is_attempt_in_resume_process
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.audit import audited_attempt_action, current_audit
@@ -174,8 +174,12 @@ def start_attempt(*, exam_id, user_id, actor: Actor) -> int:
     with transaction.atomic():
         # The learner's row lock serialises two starts racing on different exams of the course.
         get_user_model().objects.select_for_update().filter(id=attempt.user_id).first()
-        refuse_if_another_exam_is_running(user_id=attempt.user_id, exam=get_exam_by_id(exam_id))
-        return perform_action(action="start", actor=actor, attempt_id=attempt.id)
+        exam = get_exam_by_id(exam_id)
+        running = other_running_attempt(user_id=attempt.user_id, course_id=exam["course_id"], exam_id=exam["id"])
+        other_exam = running["proctored_exam"]["exam_name"] if running is not None else None
+        return perform_action(
+            action="start", actor=actor, attempt_id=attempt.id, facts={"other_running_exam": other_exam}
+        )
 
 
 def start_exam_attempt_by_code(attempt_code, *, actor: Actor = Actor.host):

@@ -200,8 +200,12 @@ def perform_action(
     update_attributable_to=None,
     audit_user=None,
     reason: str | None = None,
+    facts: dict | None = None,
 ) -> int | None:
     """Make `action` as `actor` on the attempt, as the actions table allows, under the attempt's row lock.
+
+    `facts` adds to what the table sees of the attempt what the caller found out about the learner's other
+    attempts (`AttemptState.other_running_exam`), under the learner's lock.
 
     `to_status` names the target where the table lets the caller pick (review, admin, host, operator).
     The status change and its side effects happen in one transaction; a refusal raises (and writes
@@ -221,9 +225,10 @@ def perform_action(
         exam = serialize_exam(attempt.proctored_exam)
         backend = get_backend_provider(exam)
         from_status = attempt.status
-        decision = actions.decide(
-            action=action, actor=actor, state=attempt_state(attempt=attempt, backend=backend), requested=to_status
-        )
+        state = attempt_state(attempt=attempt, backend=backend)
+        if facts:
+            state = replace(state, **facts)
+        decision = actions.decide(action=action, actor=actor, state=state, requested=to_status)
         if not decision.changes:
             return attempt.id
         target, timed_out = resolve_target_status(from_status, decision.target)

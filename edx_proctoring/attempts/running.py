@@ -4,7 +4,8 @@
 followed whichever attempt was created last (``get_active_exams_for_user`` lists them newest first), so
 the bar could name, and end, an exam that was not on screen. A learner expects one exam at a time, so
 a learner's start (the REST routes their browser calls) is refused while another exam of the course is
-``started`` or ``ready_to_submit``, and the entrance pages do not offer it. The host's Python API
+``started`` or ``ready_to_submit`` (a guard of the learner's ``start`` row in the actions table, fed with
+what this module finds), and the entrance pages do not offer it. The host's Python API
 (``start_exam_attempt``) keeps 6.1.x's behaviour, and exams of different courses never block each other.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 from edx_proctoring.attempts.actions import IN_PROGRESS
 from edx_proctoring.attempts.selectors import _attempts, _check_for_attempt_timeout
 from edx_proctoring.attempts.serialization import serialize_attempt
-from edx_proctoring.exceptions import AnotherExamInProgressException
 from edx_proctoring.models.lookups import as_id
 
 
@@ -34,13 +34,3 @@ def other_running_attempt(*, user_id: int, course_id: str, exam_id: int) -> dict
         if attempt["status"] in IN_PROGRESS:
             return attempt
     return None
-
-
-def refuse_if_another_exam_is_running(*, user_id: int, exam: dict) -> None:
-    """Raise AnotherExamInProgressException when the learner is taking another exam of the exam's course."""
-    running = other_running_attempt(user_id=user_id, course_id=exam["course_id"], exam_id=exam["id"])
-    if running is not None:
-        raise AnotherExamInProgressException(
-            f'You are taking "{running["proctored_exam"]["exam_name"]}" in this course. '
-            "Finish it before you start another exam."
-        )
