@@ -40,6 +40,7 @@ from edx_proctoring.backends.mock import MockProctoringBackendProvider
 from edx_proctoring.backends.null import NullBackendProvider
 from edx_proctoring.exams import get_proctoring_escalation_email
 from edx_proctoring.models import ProctoredExamOverdueReview, ProctoredExamStudentAttempt
+from edx_proctoring.models.lookups import id_batches
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import now
 
@@ -111,13 +112,7 @@ def _waiting_attempts(*, backend: str | None, cutoff: datetime, batch_size: int)
         if backend is None
         else waiting.filter(proctored_exam__backend=backend)
     )
-    last_id = 0
-    while True:
-        ids = list(waiting.filter(id__gt=last_id).order_by("id").values_list("id", flat=True)[:batch_size])
-        if not ids:
-            return
-        yield ids
-        last_id = ids[-1]
+    yield from id_batches(waiting, batch_size=batch_size)
 
 
 def resolve_answered() -> int:

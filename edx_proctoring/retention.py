@@ -42,6 +42,7 @@ from edx_proctoring.models import (
     ProctoredExamTimeAdjustment,
     ProctoringAuditEntry,
 )
+from edx_proctoring.models.lookups import id_batches
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import now
 from edx_proctoring.vendor_calls import prune_vendor_calls
@@ -103,13 +104,7 @@ def _finished_attempt_batches(*, backend: str | None, before: datetime, batch_si
         if backend is None
         else attempts.filter(proctored_exam__backend=backend)
     )
-    last_id = 0
-    while True:
-        ids = list(attempts.filter(id__gt=last_id).order_by("id").values_list("id", flat=True)[:batch_size])
-        if not ids:
-            return
-        yield ids
-        last_id = ids[-1]
+    yield from id_batches(attempts, batch_size=batch_size)
 
 
 def purge_expired_data(

@@ -17,3 +17,14 @@ def as_id(value) -> int | None:
     if isinstance(value, int) and -MAX_ID <= value <= MAX_ID:
         return value
     return None
+
+
+def id_batches(queryset, *, batch_size: int):
+    """The ids of `queryset`'s rows, `batch_size` at a time, by a keyset on id (bounded memory, no OFFSET)."""
+    last_id = 0
+    while True:
+        ids = list(queryset.filter(id__gt=last_id).order_by("id").values_list("id", flat=True)[:batch_size])
+        if not ids:
+            return
+        yield ids
+        last_id = ids[-1]
