@@ -32,20 +32,16 @@ UNREAD = object()
 _EXTRA_TIME_KEY = ProctoredExamStudentAllowance.ADDITIONAL_TIME_GRANTED[0]
 
 
-def _allowance_subquery(user_id, exam_ref, key=_EXTRA_TIME_KEY):
-    return Subquery(
-        ProctoredExamStudentAllowance.objects.filter(proctored_exam_id=exam_ref, user_id=user_id, key=key).values(
-            "value"
-        )[:1]
-    )
-
-
-def _extra_minutes_subquery(user_id, exam_ref):
-    return _allowance_subquery(user_id, exam_ref)
-
-
-def _break_minutes_subquery(user_id, exam_ref):
-    return _allowance_subquery(user_id, exam_ref, BREAK_MINUTES_KEY)
+def _allowance_values(user_id, exam_ref) -> dict:
+    """The learner's extra-time and break allowances of the exam, as annotations read in the same query."""
+    return {
+        name: Subquery(
+            ProctoredExamStudentAllowance.objects.filter(proctored_exam_id=exam_ref, user_id=user_id, key=key).values(
+                "value"
+            )[:1]
+        )
+        for name, key in (("extra_minutes", _EXTRA_TIME_KEY), ("break_minutes", BREAK_MINUTES_KEY))
+    }
 
 
 def get_active_attempt_row(user_id: int):
@@ -53,10 +49,7 @@ def get_active_attempt_row(user_id: int):
     return (
         _attempts()
         .filter(user_id=as_id(user_id), status__in=ACTIVE_STATUSES)
-        .annotate(
-            extra_minutes=_extra_minutes_subquery(user_id, OuterRef("proctored_exam_id")),
-            break_minutes=_break_minutes_subquery(user_id, OuterRef("proctored_exam_id")),
-        )
+        .annotate(**_allowance_values(user_id, OuterRef("proctored_exam_id")))
         .order_by("-created", "-id")
         .first()
     )
@@ -183,8 +176,7 @@ def load_exam_view(*, user, course_id: str, content_id: str) -> ExamView:
         .annotate(
             **columns,
             **clock_columns,
-            extra_minutes=_extra_minutes_subquery(user.id, OuterRef("id")),
-            break_minutes=_break_minutes_subquery(user.id, OuterRef("id")),
+            **_allowance_values(user.id, OuterRef("id")),
         )
         .values(*_EXAM_COLUMNS, *columns, *clock_columns, "extra_minutes", "break_minutes")
     )
