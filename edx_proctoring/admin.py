@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from django import forms
 from django.apps import apps
-from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +18,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from edx_proctoring import config
 from edx_proctoring.exceptions import ProctoredBaseException
 from edx_proctoring.models import (
     ProctoredExam,
@@ -315,7 +315,7 @@ _SETTABLE_ATTEMPT_STATUSES = (
 
 def attempt_status_choices():
     statuses = list(_SETTABLE_ATTEMPT_STATUSES)
-    if settings.DEBUG:
+    if config.debug():
         statuses += list(Status.onboarding_errors)
     return [(status, status) for status in statuses]
 
@@ -436,3 +436,6 @@ class ProctoredExamStudentAttemptAdmin(_RefusableChangeMixin, SimpleHistoryAdmin
 
 # Operators' pages (overdue reviews, vendor health): registered by importing them.
 from edx_proctoring import admin_operations  # noqa: E402, F401
+
+# LTI tool registrations, course tools, launches and control events.
+from edx_proctoring.lti import admin as lti_admin  # noqa: E402, F401

@@ -19,6 +19,15 @@ from edx_proctoring.models.exams import (
     ProctoredExamReviewPolicy,
     ProctoredExamReviewPolicyHistory,
 )
+from edx_proctoring.models.lti import (
+    LtiControlEvent,
+    LtiCourseTool,
+    LtiLaunch,
+    LtiNonce,
+    LtiPlatformKey,
+    LtiToolRegistration,
+    LtiUserSubject,
+)
 from edx_proctoring.models.operations import (
     ProctoredExamOverdueReview,
     ProctoringVendorCall,
@@ -41,6 +50,13 @@ __all__ = [
     # simple-history's models, which 6.1.x's single models module exposed beside the others
     "HistoricalProctoredExam",
     "HistoricalProctoredExamStudentAttempt",
+    "LtiControlEvent",
+    "LtiCourseTool",
+    "LtiLaunch",
+    "LtiNonce",
+    "LtiPlatformKey",
+    "LtiToolRegistration",
+    "LtiUserSubject",
     "ProctoredExam",
     "ProctoredExamAttemptTimeState",
     "ProctoredExamOverdueReview",
