@@ -72,7 +72,7 @@ class LtiControlEventAdmin(_ReadOnlyAdmin):
         "reason_code",
         "reason_msg",
         "extra_time",
-        "result_status",
+        "result",
         "registration",
     )
     list_filter = ("action", "registration")

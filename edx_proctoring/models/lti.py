@@ -200,8 +200,10 @@ class LtiControlEvent(models.Model):
     incident_severity = models.FloatField(null=True, blank=True)
     reason_code = models.CharField(max_length=255, blank=True, default="")
     reason_msg = models.TextField(blank=True, default="")
-    extra_time = models.IntegerField(null=True, blank=True)
-    result_status = models.CharField(max_length=16, blank=True, default="")
+    # Minutes actually granted by this call, after clamping (0 for actions other than update).
+    extra_time = models.IntegerField(default=0)
+    # The answer given ({"status", "extra_time"}), so a replay gets the very same one.
+    result = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
