@@ -1,11 +1,11 @@
 """Historic helper module: views and vendor plugins import these names from here.
 
 The helpers live in the domain modules; this module re-exports them under their old names.
+``AuthenticatedAPIView`` is HTTP layer (``edx_proctoring.http.base``): it is handed out on first use, so
+the domain modules that import helpers from here do not load Django REST framework.
 """
 
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.views import APIView
+from typing import Any
 
 from edx_proctoring.attempts.lifecycle import is_reattempting_exam  # noqa: F401
 from edx_proctoring.attempts.selectors import locate_attempt_by_attempt_code  # noqa: F401
@@ -25,7 +25,6 @@ from edx_proctoring.exams import (  # noqa: F401
     get_exam_url,
     resolve_exam_url_for_learning_mfe,
 )
-from edx_proctoring.http.jwt_auth import ProctoringJwtAuthentication
 from edx_proctoring.identity import obscured_user_id  # noqa: F401
 from edx_proctoring.onboarding import get_visibility_check_date  # noqa: F401
 from edx_proctoring.timing import (  # noqa: F401
@@ -39,9 +38,9 @@ from edx_proctoring.timing import (  # noqa: F401
 )
 
 
-class AuthenticatedAPIView(APIView):
-    """An API view for signed-in users (browser session or JWT)."""
+def __getattr__(name: str) -> Any:
+    if name == "AuthenticatedAPIView":
+        from edx_proctoring.http.base import AuthenticatedAPIView  # noqa: PLC0415 - the HTTP layer, on demand
 
-    # edx-drf-extensions' JwtAuthentication, refusing unsigned and never-expiring tokens whatever the host set.
-    authentication_classes = (SessionAuthentication, ProctoringJwtAuthentication)
-    permission_classes = (IsAuthenticated,)
+        return AuthenticatedAPIView
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
 
 from edx_proctoring.http.errors import proctoring_error_response
+from edx_proctoring.http.jwt_auth import ProctoringJwtAuthentication
 from edx_proctoring.http.routes import handler_accepts
-from edx_proctoring.utils import AuthenticatedAPIView
+
+
+class AuthenticatedAPIView(APIView):
+    """An API view for signed-in users (browser session or JWT); historically imported from `edx_proctoring.utils`."""
+
+    # edx-drf-extensions' JwtAuthentication, refusing unsigned and never-expiring tokens whatever the host set.
+    authentication_classes = (SessionAuthentication, ProctoringJwtAuthentication)
+    permission_classes = (IsAuthenticated,)
 
 
 class ProctoredAPIView(AuthenticatedAPIView):

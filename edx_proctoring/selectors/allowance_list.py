@@ -11,11 +11,10 @@ through DRF's own date-time field. The answer is the same, field for field, as
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from rest_framework import serializers
 
 from edx_proctoring.http.pagination import page_number, total_pages
 from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAllowance
-from edx_proctoring.serializers import ProctoredExamSerializer
+from edx_proctoring.serializers import ProctoredExamSerializer, ProctoredExamStudentAllowanceSerializer
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
@@ -39,8 +38,8 @@ def _serialized_exams(course_id: str) -> dict[int, dict]:
 
 
 def _rows(allowances: QuerySet, exams: dict[int, dict]) -> list[dict]:
-    # One unbound field formats every date as the allowance serializer's own DateTimeField would.
-    when = serializers.DateTimeField()
+    # The allowance serializer's own date field formats every date (the HTTP layer's serializers, not DRF here).
+    when = ProctoredExamStudentAllowanceSerializer().fields["created"]
     rows = []
     for pk, created, modified, user_id, username, email, key, value, exam_id in allowances.values_list(*_COLUMNS):
         rows.append(

@@ -13,11 +13,11 @@ from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.constants import REDS_API_REDIRECT
 from edx_proctoring.exams import get_all_exams_for_course, get_exam_by_id
 from edx_proctoring.http import inputs
+from edx_proctoring.http.base import AuthenticatedAPIView
 from edx_proctoring.http.errors import proctoring_error_response
 from edx_proctoring.http.permissions import require_course_or_global_staff
 from edx_proctoring.identity import obscured_user_id
 from edx_proctoring.models import ProctoredExamSoftwareSecureReview, ProctoredExamStudentAttempt
-from edx_proctoring.utils import AuthenticatedAPIView
 
 
 def _not_found(message):

@@ -7,11 +7,11 @@ from rest_framework.response import Response
 
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exceptions import ProctoredBaseException
+from edx_proctoring.http.base import AuthenticatedAPIView
 from edx_proctoring.identity import obscured_user_id
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.models.lookups import as_id
 from edx_proctoring.retirement import retire_user_data
-from edx_proctoring.utils import AuthenticatedAPIView
 
 RETIRE_PERMISSION = "accounts.can_retire_user"
 
