@@ -59,12 +59,24 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--fault-times", type=int, help="play the fault this many times only")
     faults.add_argument("--slow-seconds", type=float, default=35.0, help="how long the slow fault waits")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
+
+    lti = parser.add_argument_group("LTI 1.3 proctoring tool mode (instead of the REST vendor)")
+    lti.add_argument("--lti-tool", action="store_true", help="play an LTI proctoring tool (uses --host, --port)")
+    lti.add_argument("--lti-platform-url", help="the platform's root URL, e.g. http://127.0.0.1:8000")
+    lti.add_argument("--lti-issuer", help="the platform's issuer (default: --lti-platform-url)")
+    lti.add_argument("--lti-client-id", default="mock-lti-tool", help="the tool's client id (default: %(default)s)")
+    lti.add_argument("--lti-deployment-id", default="mock-lti-deployment", help="deployment id (default: %(default)s)")
+    lti.add_argument("--lti-key", type=Path, help="the tool's RSA private key (PEM file; default: a new key)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(message)s")
+    if args.lti_tool:
+        from edx_proctoring.mock_vendor.lti_tool import serve  # noqa: PLC0415 - only the LTI mode needs it
+
+        return serve(args)
     vendor = MockVendor(
         host=args.host,
         port=args.port,
