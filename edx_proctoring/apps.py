@@ -9,10 +9,11 @@ import warnings
 from typing import Any
 
 from django.apps import AppConfig
-from django.conf import settings
 from django.core.checks import Tags, register
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
+
+from edx_proctoring import config
 
 # Backend options an operator may pass through PROCTORING_BACKENDS; anything else is ignored so a typo or a
 # stray secret in the settings dict never becomes an attribute of the backend.
@@ -55,10 +56,10 @@ BACKEND_ENTRY_POINT_NAMESPACE = "openedx.proctoring"
 
 def make_worker_config(backends, out="/tmp/workers.json"):  # noqa: S108 - the historic default path
     """Write the webpack entries of the backends' browser workers; True when a file was written."""
-    node_modules = getattr(settings, "NODE_MODULES_ROOT", None)
+    node_modules = config.node_modules_root()
     if not node_modules:
         return False
-    config = {}
+    entries = {}
     for backend in backends:
         package = getattr(backend, "npm_module", None)
         if not package:
@@ -70,12 +71,12 @@ def make_worker_config(backends, out="/tmp/workers.json"):  # noqa: S108 - the h
         except (OSError, ValueError, KeyError):
             warnings.warn(f"Proctoring backend {package!r} has no usable package.json at {package_file}", stacklevel=2)
             continue
-        config[package] = ["babel-polyfill", os.path.join(node_modules, package, main)]
-    if not config:
+        entries[package] = ["babel-polyfill", os.path.join(node_modules, package, main)]
+    if not entries:
         return False
     try:
         with open(out, "w", encoding="utf-8") as handle:
-            json.dump(config, handle)
+            json.dump(entries, handle)
         os.chmod(out, 0o664)
     except OSError:
         warnings.warn(f"Could not write the proctoring worker config to {out}", stacklevel=2)
@@ -133,7 +134,7 @@ class EdxProctoringConfig(AppConfig):
         register(check_partially_migrated_database, Tags.database)
         setting_changed.connect(self._on_setting_changed, dispatch_uid="edx_proctoring.backends")
         self._build_backends()
-        env_root = getattr(settings, "ENV_ROOT", None)
+        env_root = config.env_root()
         if env_root:
             make_worker_config(self.backends.values(), out=os.path.join(str(env_root), "workers.json"))
 
@@ -167,7 +168,7 @@ class EdxProctoringConfig(AppConfig):
             self.reset_backends()
 
     def _build_backends(self) -> None:
-        configured = getattr(settings, "PROCTORING_BACKENDS", None) or {}
+        configured = config.proctoring_backends()
         classes = dict(_entry_point_backend_classes())
         classes.update(self.extra_backend_classes)
         backends = {}
@@ -184,7 +185,7 @@ class EdxProctoringConfig(AppConfig):
         """The backend called `name` (the DEFAULT one when None)."""
         if name is None:
             try:
-                name = settings.PROCTORING_BACKENDS["DEFAULT"]
+                name = config.proctoring_backends()["DEFAULT"]
             except (AttributeError, KeyError, TypeError):
                 raise ImproperlyConfigured(
                     "PROCTORING_BACKENDS has no DEFAULT entry naming the backend to use."

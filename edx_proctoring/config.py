@@ -24,6 +24,8 @@ _SETTING_DEFAULTS: dict[str, Any] = {
     "ALLOW_CALLBACK_SIMULATION": False,
     "low_threshold_pct": 0.2,
     "critically_low_threshold_pct": 0.05,
+    # Ours, not 6.1.x's: vendor calls and learner emails of a status change go through retried Celery tasks.
+    "ASYNC_NOTIFICATIONS": False,
 }
 
 # Keys that, when missing from PROCTORING_SETTINGS, are also looked up at the top level of Django settings.
@@ -95,6 +97,81 @@ def lms_scheme() -> str:
 
 def lms_root() -> str:
     return f"{lms_scheme()}://{getattr(settings, 'SITE_NAME', '') or ''}"
+
+
+# -- host settings read as-is from the top level (spec §2.1, §9.1) ------------------------------------------
+
+
+def top_level_platform_name() -> str:
+    """``settings.PLATFORM_NAME`` alone: `get_proctoring_settings_by_exam_id` reports the host's own name,
+    where the pages and emails prefer ``PROCTORING_SETTINGS["PLATFORM_NAME"]`` (`platform_name`)."""
+    return getattr(settings, "PLATFORM_NAME", "")
+
+
+def top_level_contact_email() -> str:
+    """``settings.CONTACT_EMAIL`` alone, for `get_proctoring_settings_by_exam_id` (no proctoring fallbacks)."""
+    return getattr(settings, "CONTACT_EMAIL", "")
+
+
+def tech_support_email() -> str:
+    return getattr(settings, "TECH_SUPPORT_EMAIL", "")
+
+
+def link_urls() -> dict[str, str] | None:
+    """``PROCTORING_SETTINGS["LINK_URLS"]`` (contact_us, faq, online_proctoring_rules, tech_requirements), or
+    None when absent, as 6.1.x reports it; templates treat None as no links."""
+    return proctoring_settings().get("LINK_URLS")
+
+
+def learning_mfe_url() -> str:
+    """The learning micro-frontend's root; without one the MFE links are site-relative rather than a crash."""
+    return getattr(settings, "LEARNING_MICROFRONTEND_URL", "") or ""
+
+
+def lms_root_url() -> str:
+    """``settings.LMS_ROOT_URL``: the prefix of the vendors' browser worker bundles served by the LMS."""
+    return getattr(settings, "LMS_ROOT_URL", "") or ""
+
+
+def language_code() -> str:
+    return settings.LANGUAGE_CODE
+
+
+def course_id_pattern(*, default: str) -> str:
+    """The host's ``COURSE_ID_PATTERN`` URL regex (a named group ``course_id``), else `default`."""
+    return getattr(settings, "COURSE_ID_PATTERN", default)
+
+
+def user_obfuscation_key() -> str:
+    """``PROCTORING_USER_OBFUSCATION_KEY``: required, the HMAC key of the learner ids vendors see."""
+    return settings.PROCTORING_USER_OBFUSCATION_KEY
+
+
+def node_modules_root() -> str | None:
+    return getattr(settings, "NODE_MODULES_ROOT", None)
+
+
+def env_root() -> str | None:
+    return getattr(settings, "ENV_ROOT", None)
+
+
+def debug() -> bool:
+    return bool(settings.DEBUG)
+
+
+def jwt_public_signing_jwk_set() -> Any:
+    """``JWT_AUTH["JWT_PUBLIC_SIGNING_JWK_SET"]``: when the host has none, its decoder checks no signature."""
+    return (getattr(settings, "JWT_AUTH", None) or {}).get("JWT_PUBLIC_SIGNING_JWK_SET")
+
+
+def open_api_schema() -> bool:
+    """``PROCTORING_OPEN_API_SCHEMA``: anyone may read the OpenAPI document, not only global staff."""
+    return bool(getattr(settings, "PROCTORING_OPEN_API_SCHEMA", False))
+
+
+def async_notifications() -> bool:
+    """``PROCTORING_SETTINGS["ASYNC_NOTIFICATIONS"]``: vendor calls and emails go through retried Celery tasks."""
+    return bool(proctoring_setting("ASYNC_NOTIFICATIONS"))
 
 
 # -- operations: overdue reviews, retention, the vendor call log (README, "Operating it") -------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
@@ -175,9 +174,9 @@ def get_proctoring_settings_by_exam_id(exam_id):
     """What a learner-facing page needs to know about the platform and the exam's vendor."""
     exam = get_exam_by_id(exam_id)
     proctoring_settings = {
-        "platform_name": getattr(settings, "PLATFORM_NAME", ""),
-        "contact_us": getattr(settings, "CONTACT_EMAIL", ""),
-        "link_urls": config.proctoring_settings().get("LINK_URLS"),
+        "platform_name": config.top_level_platform_name(),
+        "contact_us": config.top_level_contact_email(),
+        "link_urls": config.link_urls(),
         "exam_proctoring_backend": {},
     }
     if not exam["is_proctored"]:
@@ -244,12 +243,12 @@ def get_exam_type(exam, provider):
 def resolve_exam_url_for_learning_mfe(course_id, content_id):
     course_key = CourseKey.from_string(str(course_id))
     usage_key = UsageKey.from_string(str(content_id))
-    return f"{settings.LEARNING_MICROFRONTEND_URL}/course/{course_key}/{usage_key}"
+    return f"{config.learning_mfe_url()}/course/{course_key}/{usage_key}"
 
 
 def get_course_home_url(course_id):
     course_key = CourseKey.from_string(str(course_id))
-    return f"{getattr(settings, 'LEARNING_MICROFRONTEND_URL', '')}/course/{course_key}/home"
+    return f"{config.learning_mfe_url()}/course/{course_key}/home"
 
 
 def get_exam_url(course_id, content_id, is_learning_mfe):

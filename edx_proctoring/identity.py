@@ -3,11 +3,11 @@
 import hashlib
 import hmac
 
-from django.conf import settings
+from edx_proctoring import config
 
 
 def obscured_user_id(user_id, *extra):
     """A stable pseudonym: HMAC-SHA1 of the user id (and, from callers, the backend name) as 40 hex chars."""
     message = str(user_id).encode("utf-8") + b"".join(str(part).encode("utf-8") for part in extra)
-    key = settings.PROCTORING_USER_OBFUSCATION_KEY.encode("ascii")
+    key = config.user_obfuscation_key().encode("ascii")
     return hmac.new(key, message, hashlib.sha1).hexdigest()

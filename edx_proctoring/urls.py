@@ -4,18 +4,16 @@ Route names, paths and methods are those of edx-proctoring 6.1; the CMS mounts o
 dashboard exam route (`instructor_dashboard_exam_urls`), which the LMS appends here too.
 """
 
-from django.conf import settings
 from django.urls import include, path, re_path
 
 import edx_proctoring.rules  # noqa: F401 - registers edx_proctoring.can_review_attempt
 from edx_proctoring import callbacks, instructor_dashboard_exam_urls, views
+from edx_proctoring.instructor_dashboard_exam_urls import COURSE_ID_PATTERN
 from edx_proctoring.views.schema import ProctoringSchemaView
 
 app_name = "edx_proctoring"
 
 CONTENT_ID_PATTERN = r"(?P<content_id>([A-Za-z0-9-_:.~]|%[0-9A-Fa-f]{2})+)"
-_DEFAULT_COURSE_ID_PATTERN = r"(?P<course_id>[^/+]+(/|\+)[^/+]+(/|\+)[^/?]+)"
-COURSE_ID_PATTERN = getattr(settings, "COURSE_ID_PATTERN", _DEFAULT_COURSE_ID_PATTERN)
 
 V1 = "edx_proctoring/v1/"
 EXAM = V1 + "proctored_exam/"

@@ -36,7 +36,7 @@ _CREDIT_STATUS_FOR = {
 
 def notifications_are_async() -> bool:
     """PROCTORING_SETTINGS['ASYNC_NOTIFICATIONS']: vendor calls and emails go through retried Celery tasks."""
-    return bool(config.proctoring_setting("ASYNC_NOTIFICATIONS", False))
+    return config.async_notifications()
 
 
 # The calls a batch (`attempts.batch`) defers to retried Celery tasks instead of making them inline.

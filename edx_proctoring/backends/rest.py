@@ -14,11 +14,11 @@ from urllib.parse import urlencode
 
 import jwt
 import requests
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
 from edx_rest_api_client.client import OAuthAPIClient
 
+from edx_proctoring import config
 from edx_proctoring.backends.backend import ProctoringBackendProvider
 from edx_proctoring.exceptions import (
     BackendProviderCannotRegisterAttempt,
@@ -112,7 +112,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
     def _language_headers():
         """``<learner's language>;<site default>`` (e.g. ``es;en-us``), as 6.1.x sends it on every call."""
         current = translation.get_language()
-        default = settings.LANGUAGE_CODE
+        default = config.language_code()
         return {"Accept-Language": f"{current};{default}" if current else default}
 
     def _request(self, method, url, *, headers=None, log_as="call", attempt_external_id=None, **kwargs):
@@ -182,7 +182,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
             log.warning("No proctoring worker bundle found for %s: %s", package, exc)
             return ""
         if not js_url.startswith(("http://", "https://")):
-            js_url = getattr(settings, "LMS_ROOT_URL", "") + js_url
+            js_url = config.lms_root_url() + js_url
         return js_url
 
     # -- exams and attempts --------------------------------------------------------------------------

@@ -20,13 +20,14 @@ import time
 from typing import Any
 
 import jwt
-from django.conf import settings
 from edx_rest_framework_extensions.auth.jwt import decoder as edx_decoder
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.settings import get_jwt_issuers
 from rest_framework import exceptions
 from rest_framework_jwt.blacklist.exceptions import MissingToken
 from rest_framework_jwt.settings import api_settings as drf_jwt_settings
+
+from edx_proctoring import config
 
 SIGNING_ALGORITHMS = frozenset(
     {
@@ -98,7 +99,7 @@ def _check_expiry(*, claims: dict[str, Any]) -> None:
 
 def _host_decoder_skips_signature() -> bool:
     uses_edx_decoder = drf_jwt_settings.JWT_DECODE_HANDLER is edx_decoder.jwt_decode_handler
-    return uses_edx_decoder and not getattr(settings, "JWT_AUTH", {}).get("JWT_PUBLIC_SIGNING_JWK_SET")
+    return uses_edx_decoder and not config.jwt_public_signing_jwk_set()
 
 
 def _verify_with_issuer_secrets(*, token: str) -> None:

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 import requests
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -171,8 +170,8 @@ def proctored_exam_context(
                 attempt, "edx_proctoring:proctored_exam.attempt.review_status"
             ),
             "reset_link": _attempt_url(attempt),
-            "link_urls": config.proctoring_settings().get("LINK_URLS") or {},
-            "tech_support_email": getattr(settings, "TECH_SUPPORT_EMAIL", ""),
+            "link_urls": config.link_urls(),
+            "tech_support_email": config.tech_support_email(),
             "proctoring_escalation_email": get_proctoring_escalation_email(course_id),
             "exam_review_policy": _get_review_policy_by_exam_id(exam["id"]),
             "backend_js_bundle": provider.get_javascript() if provider else "",

@@ -4,20 +4,19 @@ Served at ``/api/edx_proctoring/v1/schema/`` (``?format=json`` for JSON). Only g
 unless the Django setting ``PROCTORING_OPEN_API_SCHEMA`` is true (test and demo settings turn it on).
 """
 
-from django.conf import settings
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import BasePermission
 
+import edx_proctoring.views.openapi  # noqa: F401 - attaches the views' OpenAPI descriptions
+from edx_proctoring import config
 from edx_proctoring.utils import AuthenticatedAPIView
-
-SCHEMA_SETTING = "PROCTORING_OPEN_API_SCHEMA"
 
 
 class SchemaIsOpenOrStaff(BasePermission):
     message = "Must be a Staff User to Perform this request."
 
     def has_permission(self, request, view):
-        if getattr(settings, SCHEMA_SETTING, False):
+        if config.open_api_schema():
             return True
         return bool(request.user and request.user.is_authenticated and request.user.is_staff)
 
