@@ -1,4 +1,5 @@
-"""Erasing a learner's personal data from the proctoring tables (the LMS retirement pipeline calls it).
+"""Retiring a learner: at the vendors that proctored them, and in the proctoring tables (the LMS retirement
+pipeline calls both).
 
 What goes (interface §6.2, ``user_retirement_api``): allowance values, review payloads (``raw_data``), the
 encrypted review video URLs and the reviewers' comments, in the live tables and in every table that keeps
@@ -18,6 +19,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from edx_proctoring.backends import get_backend_provider
+from edx_proctoring.exceptions import ProctoredBaseException
+from edx_proctoring.identity import obscured_user_id
 from edx_proctoring.models import (
     ProctoredExamSoftwareSecureComment,
     ProctoredExamSoftwareSecureReview,
@@ -35,6 +39,30 @@ ALLOWANCE_AUDIT_VALUE_KEYS = ("value", "previous_value")
 # Audit entries of time adjustments (``attempt.paused``, ``attempt.time_extended``...) carry staff's reason.
 TIME_ADJUSTMENT_AUDIT_PREFIX = "attempt."
 TIME_ADJUSTMENT_AUDIT_KEYS = ("reason",)
+
+
+def retire_user_at_vendors(*, user_id: int) -> dict[str, bool]:
+    """Ask every backend that proctored the user to delete them: ``{backend name: deleted}``.
+
+    Once per backend of the user's proctored attempts, in name order, with the user's id as that vendor
+    knows it. A vendor that refuses (or is no longer configured) counts as not deleted; a backend that
+    keeps nothing about users (answers None) is left out.
+    """
+    backend_names = (
+        ProctoredExamStudentAttempt.objects.filter(user_id=user_id, taking_as_proctored=True)
+        .order_by()
+        .values_list("proctored_exam__backend", flat=True)
+        .distinct()
+    )
+    results = {}
+    for name in sorted({name for name in backend_names if name}):
+        try:
+            result = get_backend_provider(name=name).retire_user(obscured_user_id(user_id, name))
+        except (ProctoredBaseException, NotImplementedError):
+            result = False
+        if result is not None:
+            results[name] = bool(result)
+    return results
 
 
 def retire_user_data(*, user_id: int) -> None:

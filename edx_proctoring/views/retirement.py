@@ -5,13 +5,9 @@ from __future__ import annotations
 from rest_framework import status
 from rest_framework.response import Response
 
-from edx_proctoring.backends import get_backend_provider
-from edx_proctoring.exceptions import ProctoredBaseException
 from edx_proctoring.http.base import AuthenticatedAPIView
-from edx_proctoring.identity import obscured_user_id
-from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.models.lookups import as_id
-from edx_proctoring.retirement import retire_user_data
+from edx_proctoring.retirement import retire_user_at_vendors, retire_user_data
 
 RETIRE_PERMISSION = "accounts.can_retire_user"
 
@@ -25,21 +21,8 @@ class BackendUserManagementAPI(AuthenticatedAPIView):
     def post(self, request, user_id):
         if not request.user.has_perm(RETIRE_PERMISSION):
             return Response(status=status.HTTP_403_FORBIDDEN)
-        user_id = as_id(user_id)  # an id no row can have (too large) finds nothing
-        backend_names = (
-            ProctoredExamStudentAttempt.objects.filter(user_id=user_id, taking_as_proctored=True)
-            .order_by()
-            .values_list("proctored_exam__backend", flat=True)
-            .distinct()
-        )
-        results = {}
-        for name in sorted({name for name in backend_names if name}):
-            try:
-                result = get_backend_provider(name=name).retire_user(obscured_user_id(user_id, name))
-            except (ProctoredBaseException, NotImplementedError):
-                result = False
-            if result is not None:
-                results[name] = bool(result)
+        user_id = as_id(user_id)  # an id no row can have (too large) was proctored nowhere
+        results = retire_user_at_vendors(user_id=user_id) if user_id is not None else {}
         failed = any(value is False for value in results.values())
         return Response(results, status=status.HTTP_500_INTERNAL_SERVER_ERROR if failed else status.HTTP_200_OK)
 
