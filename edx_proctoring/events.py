@@ -11,15 +11,9 @@ from eventtracking import tracker
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
+from edx_proctoring.exam_kinds import tracking_exam_type
+
 log = logging.getLogger(__name__)
-
-
-def exam_event_type(exam: dict) -> str:
-    if not exam.get("is_proctored"):
-        return "timed"
-    if exam.get("is_practice_exam"):
-        return "practice"
-    return "proctored"
 
 
 def _parse_datetime(value):
@@ -34,7 +28,7 @@ def emit_event(exam, event_short_name, attempt=None, override_data=None):
     A host without a configured tracker (a plain test project) only gets a warning in the log.
     """
     attempt_part = ".attempt" if attempt else ""
-    name = f"edx.special_exam.{exam_event_type(exam)}{attempt_part}.{event_short_name}"
+    name = f"edx.special_exam.{tracking_exam_type(exam)}{attempt_part}.{event_short_name}"
     data: dict[str, Any] = {
         "exam_id": exam["id"],
         "exam_content_id": exam["content_id"],

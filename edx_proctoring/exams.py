@@ -7,13 +7,13 @@ import logging
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from edx_proctoring import config, constants
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.events import emit_event
+from edx_proctoring.exam_kinds import mfe_exam_type
 from edx_proctoring.exceptions import (
     BackendProviderNotConfigured,
     ProctoredExamAlreadyExists,
@@ -230,14 +230,8 @@ def get_total_allowed_time_for_exam(exam, user_id):
 
 
 def get_exam_type(exam, provider):
-    """The exam's kind: timed, practice, onboarding or proctored, with its humanized name."""
-    if not exam["is_proctored"] and not exam["is_practice_exam"]:
-        return {"type": "timed", "humanized_type": _("a timed exam")}
-    if exam["is_proctored"] and exam["is_practice_exam"]:
-        if provider and provider.supports_onboarding:
-            return {"type": "onboarding", "humanized_type": _("an onboarding exam")}
-        return {"type": "practice", "humanized_type": _("a practice exam")}
-    return {"type": "proctored", "humanized_type": _("a proctored exam")}
+    """The exam's kind as the MFE reads it: ``{"type", "humanized_type"}`` (see `exam_kinds`)."""
+    return mfe_exam_type(exam, provider=provider)
 
 
 def resolve_exam_url_for_learning_mfe(course_id, content_id):

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy
 
+from edx_proctoring.exam_kinds import PRACTICE_KINDS, UNPROCTORED_KINDS, kind_of
 from edx_proctoring.exams import serialize_exam
 from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAttempt
 from edx_proctoring.runtime import get_runtime_service
@@ -86,11 +87,13 @@ def get_attempt_status_summary(user_id, course_id, content_id):
     if exam_obj is None:
         log.info("No exam for %s in course %s: no status summary", content_id, course_id)
         return None
-    if not exam_obj.is_proctored:
+    kind = kind_of(exam_obj)
+    if kind in UNPROCTORED_KINDS:
         return _rendered(TIMED_EXAM_STATUS_SUMMARY_MAP[_DEFAULT])
 
+    is_practice = kind in PRACTICE_KINDS
     credit_state = None
-    if not exam_obj.is_practice_exam:
+    if not is_practice:
         credit_service = get_runtime_service("credit")
         if credit_service is not None:
             credit_state = credit_service.get_credit_state(user_id, str(course_id), return_course_info=True)
@@ -100,10 +103,10 @@ def get_attempt_status_summary(user_id, course_id, content_id):
     attempt = ProctoredExamStudentAttempt.objects.get_current_exam_attempt(exam_obj.id, user_id)
     if attempt is not None:
         status = attempt.status
-    elif not exam_obj.is_practice_exam and _has_course_ended(credit_state=credit_state):
+    elif not is_practice and _has_course_ended(credit_state=credit_state):
         status = Status.expired
     else:
         status = Status.eligible
 
-    summary_map = PRACTICE_STATUS_SUMMARY_MAP if exam_obj.is_practice_exam else STATUS_SUMMARY_MAP
+    summary_map = PRACTICE_STATUS_SUMMARY_MAP if is_practice else STATUS_SUMMARY_MAP
     return {"status": status, **_rendered(summary_map.get(status, summary_map[_DEFAULT]))}

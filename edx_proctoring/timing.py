@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from edx_when import api as when_api
 from opaque_keys import InvalidKeyError
 
+from edx_proctoring.exam_kinds import ExamKind, kind_of
 from edx_proctoring.models import (
     ProctoredExamAttemptTimeState,
     ProctoredExamStudentAllowance,
@@ -80,8 +81,7 @@ def is_exam_passed_due(exam, user=None) -> bool:
     due = get_exam_due_date(exam, user)
     if has_due_date_passed(due):
         return True
-    is_timed = not exam["is_proctored"] and not exam["is_practice_exam"]
-    return not due and is_timed and has_end_date_passed(exam["course_id"])
+    return not due and kind_of(exam) is ExamKind.TIMED and has_end_date_passed(exam["course_id"])
 
 
 def allowed_minutes_for(*, exam: dict, user_id, resume_seconds: int | None, extra_minutes: int | None) -> int:

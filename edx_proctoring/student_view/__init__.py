@@ -23,7 +23,8 @@ from edx_proctoring.attempts.running import other_running_attempt
 from edx_proctoring.attempts.selectors import get_current_exam_attempt, is_attempt_ready_to_resume
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.events import emit_event
-from edx_proctoring.exams import create_exam, get_exam_by_content_id, get_exam_type, get_exam_url
+from edx_proctoring.exam_kinds import PRACTICE_KINDS, ExamKind, kind_of
+from edx_proctoring.exams import create_exam, get_exam_by_content_id, get_exam_url
 from edx_proctoring.exceptions import ProctoredExamNotFoundException
 from edx_proctoring.prerequisites import _are_prerequirements_satisfied, _create_and_decline_attempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
@@ -50,12 +51,11 @@ log = logging.getLogger(__name__)
 
 __all__ = ["get_student_view"]
 
-TIMED, PRACTICE, ONBOARDING, PROCTORED = "timed", "practice", "onboarding", "proctored"
 _DECISIONS = {
-    TIMED: timed_exam_page,
-    PRACTICE: practice_exam_page,
-    ONBOARDING: onboarding_exam_page,
-    PROCTORED: proctored_exam_page,
+    ExamKind.TIMED: timed_exam_page,
+    ExamKind.PRACTICE: practice_exam_page,
+    ExamKind.ONBOARDING: onboarding_exam_page,
+    ExamKind.PROCTORED: proctored_exam_page,
 }
 # The pages whose buttons start an exam clock, or lead to one: while another exam of the course runs,
 # the learner sees _ANOTHER_EXAM_RUNNING instead (one running exam per learner in a course).
@@ -94,7 +94,7 @@ def get_student_view(user_id, course_id, content_id, context, user_role="student
         return None
 
     attempt = get_current_exam_attempt(exam["id"], user_id)
-    prerequisites = _prerequisites(exam=exam, context=context) if kind == PROCTORED and attempt is None else {}
+    prerequisites = _prerequisites(exam=exam, context=context) if kind is ExamKind.PROCTORED and attempt is None else {}
     state = _learner_state(
         kind=kind,
         exam=exam,
@@ -133,7 +133,7 @@ def get_student_view(user_id, course_id, content_id, context, user_role="student
             state=state,
         )
     )
-    if kind == PROCTORED and attempt is None:
+    if kind is ExamKind.PROCTORED and attempt is None:
         template_context.update(contexts.prerequisites_context(exam=exam, prerequisite_status=prerequisites))
     return render_to_string(page.template, template_context)
 
@@ -203,13 +203,14 @@ def _find_or_create_exam(*, course_id, content_id, context: dict) -> dict | None
     return exam
 
 
-def _exam_kind(*, exam: dict, provider, context: dict) -> str | None:
-    """timed, practice, onboarding or proctored; None for the kinds that always show their content."""
-    kind = get_exam_type(exam, provider)["type"]
-    if kind == TIMED:
-        return TIMED
-    if not exam["is_proctored"]:
-        return None  # a practice exam without proctoring is ordinary content
+def _exam_kind(*, exam: dict, provider, context: dict) -> ExamKind | None:
+    """The exam's kind; None when its content shows as is (a practice exam without proctoring, or a
+    proctored kind once the course has ended)."""
+    kind = kind_of(exam, provider=provider)
+    if kind is ExamKind.TIMED:
+        return kind
+    if kind is ExamKind.UNPROCTORED_PRACTICE:
+        return None
     if has_due_date_passed((context.get("credit_state") or {}).get("course_end_date")):
         return None
     return kind
@@ -233,7 +234,7 @@ def _wait_deadline(*, exam: dict, user_id: int, context: dict) -> str | None:
 
 def _learner_state(
     *,
-    kind: str,
+    kind: ExamKind,
     exam: dict,
     attempt: dict | None,
     user_id: int,
@@ -245,7 +246,7 @@ def _learner_state(
     past_due = is_exam_passed_due(exam, user_id)
     wait_deadline = _wait_deadline(exam=exam, user_id=user_id, context=context)
     ready_to_resume = bool(attempt and is_attempt_ready_to_resume(attempt))
-    if kind == TIMED:
+    if kind is ExamKind.TIMED:
         return LearnerState(
             status=status,
             past_due=past_due,
@@ -257,7 +258,7 @@ def _learner_state(
     return LearnerState(
         status=status,
         past_due=past_due,
-        past_due_for_everyone=is_exam_passed_due(exam) if kind == PROCTORED else past_due,
+        past_due_for_everyone=is_exam_passed_due(exam) if kind is ExamKind.PROCTORED else past_due,
         hide_after_due=exam["hide_after_due"],
         wait_deadline=wait_deadline,
         may_take_proctored_exam=bool(user and user.has_perm("edx_proctoring.can_take_proctored_exam", exam)),
@@ -272,7 +273,7 @@ def _learner_state(
 
 def _page_context(
     *,
-    kind: str,
+    kind: ExamKind,
     page: Page,
     exam: dict,
     attempt: dict | None,
@@ -283,7 +284,7 @@ def _page_context(
 ) -> dict:
     wait_deadline = state.wait_deadline if page.show_wait_deadline else None
     course_id = str(course_id)
-    if kind == TIMED:
+    if kind is ExamKind.TIMED:
         return contexts.timed_exam_context(
             exam=exam, attempt=attempt, user_id=user_id, course_id=course_id, wait_deadline=wait_deadline
         )
@@ -293,7 +294,7 @@ def _page_context(
         user_id=user_id,
         course_id=course_id,
         provider=provider,
-        is_practice_exam=kind in (PRACTICE, ONBOARDING),
+        is_practice_exam=kind in PRACTICE_KINDS,
         wait_deadline=wait_deadline,
     )
     if page.onboarding_error:
