@@ -1,7 +1,8 @@
 """Onboarding: the proctored practice exam a vendor uses to check a learner before real exams.
 
 What a learner's onboarding status is (here or in another course with the same vendor), where the
-onboarding exam of a course lives, and which exams a learner cannot reach in the course outline.
+onboarding exam of a course lives, and which exams a learner cannot reach in the course outline. The
+course's onboarding panel for staff is in `onboarding_dashboard`.
 """
 
 from __future__ import annotations
@@ -9,17 +10,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
+from edx_proctoring import config
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.constants import VERIFICATION_DAYS_VALID
 from edx_proctoring.exams import get_exam_url
+from edx_proctoring.exceptions import BackendProviderOnboardingProfilesException
+from edx_proctoring.identity import obscured_user_id
 from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAttempt
 from edx_proctoring.runtime import get_runtime_service
 from edx_proctoring.statuses import InstructorDashboardOnboardingAttemptStatus, ProctoredExamStudentAttemptStatus
+from edx_proctoring.statuses import VerificientOnboardingProfileStatus as ProfileStatus
 
 log = logging.getLogger(__name__)
 
@@ -155,29 +161,128 @@ def categorize_inaccessible_exams_by_date(onboarding_exams, details):
     return non_date_inaccessible, future, past_due
 
 
-def _backend_supports_onboarding(*, backend_name: str | None) -> bool:
+def course_onboarding_exams(*, course_id: str) -> tuple[list[ProctoredExam], Any]:
+    """The course's active proctored practice exams, newest first, and their backend when it onboards learners.
+
+    The newest exam's backend decides whether the course uses onboarding at all: without one that does
+    (none configured, or a backend that does not onboard) the backend is None.
+    """
+    exams = list(ProctoredExam.get_practice_proctored_exams_for_course(course_id).order_by("-created", "-id"))
+    if not exams:
+        return exams, None
     try:
-        backend = get_backend_provider(name=backend_name)
+        backend = get_backend_provider(name=exams[0].backend)
     except NotImplementedError:
-        log.warning("Unknown proctoring backend %r", backend_name)
-        return False
-    return bool(backend and backend.supports_onboarding)
+        log.warning("Unknown proctoring backend %r", exams[0].backend)
+        return exams, None
+    if backend is None or not backend.supports_onboarding:
+        return exams, None
+    return exams, backend
+
+
+def _reachable(exams: list, details) -> list:
+    """The exams less those the learner cannot reach for reasons other than dates (hidden, gated...)."""
+    non_date_inaccessible, _future, _past_due = categorize_inaccessible_exams_by_date(exams, details)
+    excluded = {exam.id for exam in non_date_inaccessible}
+    return [exam for exam in exams if exam.id not in excluded]
 
 
 def get_onboarding_exam_link(course_id, user, is_learning_mfe):
     """The URL of the course's onboarding exam for this learner, or '' when there is none to offer.
 
-    The newest active proctored practice exam decides whether the course uses onboarding at all.
     Exams the learner cannot reach for reasons other than dates are skipped; exams not yet open or
     past due are still linked, so the learner sees when onboarding is available.
     """
-    candidates = list(ProctoredExam.get_practice_proctored_exams_for_course(course_id).order_by("-created", "-id"))
-    if not candidates or not _backend_supports_onboarding(backend_name=candidates[0].backend):
+    exams, backend = course_onboarding_exams(course_id=course_id)
+    if backend is None:
         return ""
-    details = get_user_course_outline_details(user, course_id)
-    non_date_inaccessible, _future, _past_due = categorize_inaccessible_exams_by_date(candidates, details)
-    excluded = {exam.id for exam in non_date_inaccessible}
-    reachable = [exam for exam in candidates if exam.id not in excluded]
+    reachable = _reachable(exams, get_user_course_outline_details(user, course_id))
     if not reachable:
         return ""
     return get_exam_url(course_id, reachable[0].content_id, is_learning_mfe)
+
+
+# --- A learner's onboarding status (the Learning MFE's panel) -------------------------------------------
+
+
+class Unavailable(StrEnum):
+    """Why a learner's onboarding status cannot be given."""
+
+    NO_ONBOARDING_EXAM = "no_onboarding_exam"  # no exam, or its backend does not onboard learners
+    NONE_ACCESSIBLE = "none_accessible"  # every onboarding exam is hidden from the learner
+    NO_PROFILE_API = "no_profile_api"  # onboarding profiles are read from a vendor that has no such API
+
+
+class OnboardingStatusUnavailable(Exception):
+    """The learner's onboarding status cannot be given, for `reason`; `vendor_name` names the backend."""
+
+    def __init__(self, reason: Unavailable, *, vendor_name: str | None = None):
+        super().__init__(reason.value)
+        self.reason = reason
+        self.vendor_name = vendor_name
+
+
+def learner_onboarding_status(*, course_id: str, user, is_learning_mfe: bool) -> dict:
+    """The learner's onboarding status in the course, with the exam to take and its dates.
+
+    The exam is the newest one the learner can take now (linked), else the newest not yet open, else the
+    newest past due. With ``USE_ONBOARDING_PROFILE_API`` the vendor's profile decides the status (the local
+    attempts still do when the vendor fails to answer). Raises `OnboardingStatusUnavailable`.
+    """
+    exams, backend = course_onboarding_exams(course_id=course_id)
+    if backend is None:
+        raise OnboardingStatusUnavailable(Unavailable.NO_ONBOARDING_EXAM)
+    details = get_user_course_outline_details(user, course_id)
+    exam, is_open, is_past_due = _exam_to_take(exams=exams, details=details)
+    data = get_onboarding_attempt_data_for_learner(course_id, user, exam.backend)
+    if config.proctoring_setting("USE_ONBOARDING_PROFILE_API"):
+        data = _vendor_profile_status(backend=backend, course_id=course_id, user=user, exam=exam) or data
+    return {
+        "onboarding_status": data["onboarding_status"],
+        "onboarding_link": get_exam_url(course_id, exam.content_id, is_learning_mfe) if is_open else None,
+        "expiration_date": data["expiration_date"],
+        "onboarding_past_due": is_past_due,
+        "onboarding_release_date": _release_date(details=details, exam=exam),
+        "review_requirements_url": backend.help_center_article_url,
+    }
+
+
+def _exam_to_take(*, exams: list, details) -> tuple[ProctoredExam, bool, bool]:
+    """``(exam, open now, past due)``: the first reachable exam open now, else not yet open, else past due."""
+    non_date_inaccessible, future, past_due = categorize_inaccessible_exams_by_date(exams, details)
+    hidden = {exam.id for exam in non_date_inaccessible}
+    reachable = [exam for exam in exams if exam.id not in hidden]
+    if not reachable:
+        raise OnboardingStatusUnavailable(Unavailable.NONE_ACCESSIBLE)
+    closed = {exam.id for exam in future} | {exam.id for exam in past_due}
+    open_now = [exam for exam in reachable if exam.id not in closed]
+    if open_now:
+        return open_now[0], True, False
+    if future:
+        future_ids = {exam.id for exam in future}
+        return next(exam for exam in reachable if exam.id in future_ids), False, False
+    past_due_ids = {exam.id for exam in past_due}
+    return next(exam for exam in reachable if exam.id in past_due_ids), False, True
+
+
+def _vendor_profile_status(*, backend, course_id: str, user, exam: ProctoredExam) -> dict | None:
+    """The status from the vendor's onboarding profile of the learner; None when the vendor failed to answer."""
+    try:
+        profile = backend.get_onboarding_profile_info(course_id, user_id=obscured_user_id(user.id, exam.backend))
+    except BackendProviderOnboardingProfilesException as exc:
+        log.warning("Onboarding profile API failed for course %s: %s", course_id, exc)
+        return None
+    if profile is None:
+        raise OnboardingStatusUnavailable(Unavailable.NO_PROFILE_API, vendor_name=backend.verbose_name)
+    return {
+        "onboarding_status": ProfileStatus.get_edx_status_from_profile_status(profile.get("status")),
+        "expiration_date": profile.get("expiration_date"),
+    }
+
+
+def _release_date(*, details, exam: ProctoredExam) -> str | None:
+    if details is None:
+        return None
+    entry = _lookup(mapping=details.schedule.sequences, usage_key=_usage_key(exam.content_id))
+    start = getattr(entry, "effective_start", None)
+    return start.isoformat() if start else None

@@ -1,12 +1,14 @@
-"""The REST views, split by resource. The historic class names stay importable from here."""
+"""The REST views, split by resource. The historic class names stay importable from here.
 
-from edx_proctoring.http.base import ProctoredAPIView
+The OpenAPI descriptions are attached by `views.openapi`, which the schema view imports (not this package).
+"""
+
+from edx_proctoring.http.base import AuthenticatedAPIView, ProctoredAPIView
 from edx_proctoring.http.permissions import (
     is_user_course_or_global_staff,
     require_course_or_global_staff,
     require_staff,
 )
-from edx_proctoring.utils import AuthenticatedAPIView
 from edx_proctoring.views.allowances import ExamAllowanceView, ExamBulkAllowanceView, GroupedExamAllowancesByStudent
 from edx_proctoring.views.attempts import (
     ActiveExamsForUserView,
@@ -71,4 +73,3 @@ __all__ = [
     "require_course_or_global_staff",
     "require_staff",
 ]
-from edx_proctoring.views import openapi  # noqa: E402,F401 - attaches the OpenAPI descriptions

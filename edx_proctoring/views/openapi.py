@@ -1,7 +1,8 @@
 """OpenAPI descriptions of the views' request and response bodies (drf-spectacular).
 
-Kept apart from the views so they stay thin; `views/__init__.py` imports this module, which attaches the
-descriptions to the view classes.
+Kept apart from the views so they stay thin. The schema view (`views/schema.py`) imports this module, which
+attaches the descriptions to the view classes; it imports each view module itself, never the `views` package,
+so the package and this module do not import each other.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -21,18 +22,33 @@ from edx_proctoring.serializers import (
     ProctoredExamStudentAllowanceSerializer,
     ProctoredExamStudentAttemptSerializer,
 )
-from edx_proctoring.views import (
-    allowances,
-    attempts,
-    callbacks,
-    exams,
-    instructor,
-    learner_data,
-    onboarding,
-    retirement,
-    time_adjustments,
+from edx_proctoring.views.allowances import ExamAllowanceView, ExamBulkAllowanceView, GroupedExamAllowancesByStudent
+from edx_proctoring.views.attempts import (
+    ATTEMPT_ACTIONS,
+    ActiveExamsForUserView,
+    ProctoredExamActiveAttemptView,
+    ProctoredExamAttemptReviewStatus,
+    ProctoredExamAttemptView,
+    StudentProctoredExamAttempt,
+    StudentProctoredExamAttemptCollection,
+    StudentProctoredExamResetAttempts,
+    StudentProctoredGroupedExamAttemptsByCourse,
 )
-from edx_proctoring.views.exams import ExamCreateSerializer, ExamUpdateSerializer, RegisteredExamSerializer
+from edx_proctoring.views.callbacks import AnonymousReviewCallback, ExamReadyCallback, ProctoredExamReviewCallback
+from edx_proctoring.views.exams import (
+    ExamCreateSerializer,
+    ExamUpdateSerializer,
+    ProctoredExamReviewPolicyView,
+    ProctoredExamView,
+    ProctoredSettingsView,
+    RegisteredExamSerializer,
+    RegisterProctoredExamsView,
+)
+from edx_proctoring.views.instructor import InstructorDashboard
+from edx_proctoring.views.learner_data import LearnerDataExport
+from edx_proctoring.views.onboarding import StudentOnboardingStatusByCourseView, StudentOnboardingStatusView
+from edx_proctoring.views.retirement import BackendUserManagementAPI, UserRetirement
+from edx_proctoring.views.time_adjustments import AttemptTimeAdjustmentsView
 
 Detail = inline_serializer("Detail", {"detail": serializers.CharField()})
 ExamId = inline_serializer("ExamId", {"exam_id": serializers.IntegerField()})
@@ -135,7 +151,7 @@ AttemptWithTime = inline_serializer(
 AttemptAction = inline_serializer(
     "AttemptAction",
     {
-        "action": serializers.ChoiceField(choices=attempts.ATTEMPT_ACTIONS),
+        "action": serializers.ChoiceField(choices=ATTEMPT_ACTIONS),
         "detail": serializers.CharField(required=False),
         "user_id": serializers.IntegerField(required=False, help_text="Course staff, for mark_ready_to_resume."),
     },
@@ -248,7 +264,7 @@ extend_schema_view(
     get=extend_schema(responses={200: ProctoredExamSerializer, **ERRORS}),
     post=extend_schema(request=ExamCreateSerializer, responses={200: ExamId, **FIELD_ERRORS}),
     put=extend_schema(request=ExamUpdateSerializer, responses={200: ExamId, **FIELD_ERRORS}),
-)(exams.ProctoredExamView)
+)(ProctoredExamView)
 extend_schema_view(
     patch=extend_schema(
         request=RegisteredExamSerializer(many=True),
@@ -265,45 +281,45 @@ extend_schema_view(
             },
         },
     )
-)(exams.RegisterProctoredExamsView)
-extend_schema_view(get=extend_schema(responses={200: OpenApiTypes.OBJECT, **ERRORS}))(exams.ProctoredSettingsView)
+)(RegisterProctoredExamsView)
+extend_schema_view(get=extend_schema(responses={200: OpenApiTypes.OBJECT, **ERRORS}))(ProctoredSettingsView)
 extend_schema_view(
     get=extend_schema(
         responses={200: inline_serializer("ReviewPolicy", {"review_policy": serializers.CharField(allow_null=True)})}
     )
-)(exams.ProctoredExamReviewPolicyView)
+)(ProctoredExamReviewPolicyView)
 
 extend_schema_view(
     get=extend_schema(responses={200: AttemptWithTime, **ERRORS}),
     put=extend_schema(request=AttemptAction, responses={200: AttemptId, **ERRORS}),
     delete=extend_schema(responses={200: None, **ERRORS, 502: Detail}),
-)(attempts.StudentProctoredExamAttempt)
+)(StudentProctoredExamAttempt)
 extend_schema_view(
     get=extend_schema(responses={200: TimerPayloadOrNone}),
     post=extend_schema(request=NewAttempt, responses={200: AttemptId, **ERRORS}),
-)(attempts.StudentProctoredExamAttemptCollection)
+)(StudentProctoredExamAttemptCollection)
 extend_schema_view(put=extend_schema(request=None, responses={200: None, 404: Detail, **ERRORS}))(
-    attempts.ProctoredExamAttemptReviewStatus
+    ProctoredExamAttemptReviewStatus
 )
 extend_schema_view(
     get=extend_schema(responses={200: TimeState, **ERRORS}),
     post=extend_schema(request=TimeAdjustmentRequest, responses={200: TimeState, **ERRORS}),
-)(time_adjustments.AttemptTimeAdjustmentsView)
+)(AttemptTimeAdjustmentsView)
 CLOCK_FILTER = OpenApiParameter(
     "filter", str, enum=["paused", "extended"], description="Only attempts staff paused, or gave more time."
 )
 extend_schema_view(get=extend_schema(parameters=[PAGE, CLOCK_FILTER], responses={200: GroupedAttempts, **ERRORS}))(
-    attempts.StudentProctoredGroupedExamAttemptsByCourse
+    StudentProctoredGroupedExamAttemptsByCourse
 )
 extend_schema_view(
     get=extend_schema(
         parameters=[OpenApiParameter("user_id", int), OpenApiParameter("course_id", str)],
         responses={200: serializers.ListSerializer(child=ActiveExam), **ERRORS},
     )
-)(attempts.ActiveExamsForUserView)
+)(ActiveExamsForUserView)
 extend_schema_view(
     get=extend_schema(parameters=[OpenApiParameter("user_id", int)], responses={200: TimerPayloadOrNone, **ERRORS})
-)(attempts.ProctoredExamActiveAttemptView)
+)(ProctoredExamActiveAttemptView)
 extend_schema_view(
     get=extend_schema(
         parameters=[
@@ -313,9 +329,9 @@ extend_schema_view(
         ],
         responses={200: MfeExamView, **ERRORS},
     )
-)(attempts.ProctoredExamAttemptView)
+)(ProctoredExamAttemptView)
 extend_schema_view(delete=extend_schema(responses={200: None, 404: OpenApiTypes.STR, **ERRORS, 502: Detail}))(
-    attempts.StudentProctoredExamResetAttempts
+    StudentProctoredExamResetAttempts
 )
 
 _ALLOWANCE = {"$ref": "#/components/schemas/ProctoredExamStudentAllowance"}
@@ -362,16 +378,14 @@ extend_schema_view(
     ),
     put=extend_schema(request=AllowanceBody, responses={200: None, **ERRORS}),
     delete=extend_schema(request=AllowanceDelete, responses={200: None, **ERRORS}),
-)(allowances.ExamAllowanceView)
+)(ExamAllowanceView)
 extend_schema_view(
     put=extend_schema(
         request=BulkAllowance,
         responses={200: None, 207: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 403: Detail},
     )
-)(allowances.ExamBulkAllowanceView)
-extend_schema_view(get=extend_schema(responses={200: OpenApiTypes.OBJECT, **ERRORS}))(
-    allowances.GroupedExamAllowancesByStudent
-)
+)(ExamBulkAllowanceView)
+extend_schema_view(get=extend_schema(responses={200: OpenApiTypes.OBJECT, **ERRORS}))(GroupedExamAllowancesByStudent)
 
 extend_schema_view(
     get=extend_schema(
@@ -382,29 +396,29 @@ extend_schema_view(
         ],
         responses={200: OnboardingStatus, 404: Detail, **ERRORS},
     )
-)(onboarding.StudentOnboardingStatusView)
+)(StudentOnboardingStatusView)
 extend_schema_view(
     get=extend_schema(
         parameters=[PAGE, OpenApiParameter("text_search", str), OpenApiParameter("statuses", str)],
         responses={200: OnboardingPanel, 404: Detail, 503: Detail, **ERRORS},
     )
-)(onboarding.StudentOnboardingStatusByCourseView)
+)(StudentOnboardingStatusByCourseView)
 
 extend_schema_view(
     get=extend_schema(
         parameters=[OpenApiParameter("attempt", str), OpenApiParameter("config", str)],
         responses={302: None, 400: OpenApiTypes.STR, 403: Detail, 404: OpenApiTypes.STR},
     )
-)(instructor.InstructorDashboard)
+)(InstructorDashboard)
 
 extend_schema_view(
     post=extend_schema(request=None, responses={200: OpenApiTypes.STR, 403: None, 404: OpenApiTypes.STR})
-)(callbacks.ExamReadyCallback)
+)(ExamReadyCallback)
 extend_schema_view(
     post=extend_schema(
         request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.STR, 400: Detail, 403: None, 412: OpenApiTypes.STR}
     )
-)(callbacks.ProctoredExamReviewCallback)
+)(ProctoredExamReviewCallback)
 extend_schema_view(
     post=extend_schema(
         request=OpenApiTypes.OBJECT,
@@ -413,12 +427,12 @@ extend_schema_view(
         ],
         responses={200: OpenApiTypes.STR, 400: Detail, 403: Detail, 412: OpenApiTypes.STR, 429: Detail},
     )
-)(callbacks.AnonymousReviewCallback)
+)(AnonymousReviewCallback)
 
 extend_schema_view(
     post=extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 403: None, 500: OpenApiTypes.OBJECT})
-)(retirement.BackendUserManagementAPI)
-extend_schema_view(post=extend_schema(request=None, responses={204: None, 403: None}))(retirement.UserRetirement)
+)(BackendUserManagementAPI)
+extend_schema_view(post=extend_schema(request=None, responses={204: None, 403: None}))(UserRetirement)
 extend_schema_view(
     get=extend_schema(
         summary="Everything the package holds about one learner (subject-access request)",
@@ -453,7 +467,7 @@ extend_schema_view(
             404: Detail,
         },
     )
-)(learner_data.LearnerDataExport)
+)(LearnerDataExport)
 
 
 class JwtAuthenticationScheme(OpenApiAuthenticationExtension):
