@@ -27,8 +27,8 @@ from edx_proctoring.models import (
     ProctoredExamSoftwareSecureReviewHistory,
     ProctoredExamStudentAttempt,
 )
+from edx_proctoring.statuses import LIFECYCLE_ORDER, SoftwareSecureReviewStatus
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.statuses import SoftwareSecureReviewStatus
 from edx_proctoring.timing import now
 
 # An exam is "active" for the review queue when its due date lies in this window around today (or it has none).
@@ -297,24 +297,9 @@ admin.site.register(ProctoredExamSoftwareSecureReviewHistory, ProctoredExamSoftw
 
 # -- attempts --------------------------------------------------------------------------------------------
 
-_SETTABLE_ATTEMPT_STATUSES = (
-    Status.created,
-    Status.download_software_clicked,
-    Status.ready_to_start,
-    Status.started,
-    Status.ready_to_submit,
-    Status.declined,
-    Status.timed_out,
-    Status.submitted,
-    Status.second_review_required,
-    Status.verified,
-    Status.rejected,
-    Status.error,
-)
-
 
 def attempt_status_choices():
-    statuses = list(_SETTABLE_ATTEMPT_STATUSES)
+    statuses = list(LIFECYCLE_ORDER)
     if config.debug():
         statuses += list(Status.onboarding_errors)
     return [(status, status) for status in statuses]

@@ -21,7 +21,7 @@ from edx_proctoring.audit import audited_attempt_action
 from edx_proctoring.backends.callback_signing import psi_backend_name_of
 from edx_proctoring.http import rate_limits
 from edx_proctoring.models import ProctoredExamStudentAttempt
-from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+from edx_proctoring.statuses import RUNNING_STATUSES
 
 
 def _psi_attempt_by_code(attempt_code: str) -> dict | None:
@@ -54,7 +54,7 @@ def start_exam_callback(request, attempt_code):
     with audited_attempt_action(
         "vendor_callback.launch", attempt_id=attempt["id"], actor=request.user, reason="vendor callback: launch"
     ):
-        if attempt["status"] in (Status.started, Status.ready_to_submit):
+        if attempt["status"] in RUNNING_STATUSES:
             perform_action(action="submit_on_relaunch", actor=Actor.vendor, attempt_id=attempt["id"])
         else:
             # The table leaves any attempt past the ready step as it is.

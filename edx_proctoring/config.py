@@ -169,6 +169,23 @@ def open_api_schema() -> bool:
     return bool(getattr(settings, "PROCTORING_OPEN_API_SCHEMA", False))
 
 
+def secret_key() -> str:
+    """Django's ``SECRET_KEY``, for keys derived from it (the LTI platform key)."""
+    return settings.SECRET_KEY
+
+
+def session_cookie() -> dict[str, Any]:
+    """The host's session cookie settings, for pages that set a cookie beside it (the LTI launch)."""
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "domain": settings.SESSION_COOKIE_DOMAIN,
+        "path": settings.SESSION_COOKIE_PATH,
+        "secure": settings.SESSION_COOKIE_SECURE,
+        "httponly": settings.SESSION_COOKIE_HTTPONLY,
+        "samesite": settings.SESSION_COOKIE_SAMESITE,
+    }
+
+
 def async_notifications() -> bool:
     """``PROCTORING_SETTINGS["ASYNC_NOTIFICATIONS"]``: vendor calls and emails go through retried Celery tasks."""
     return bool(proctoring_setting("ASYNC_NOTIFICATIONS"))

@@ -32,32 +32,15 @@ class ProctoredExamStudentAttemptStatus:
 
     onboarding_errors = (onboarding_missing, onboarding_pending, onboarding_failed, onboarding_expired)
 
-    _completed = frozenset(
-        {
-            declined,
-            timed_out,
-            submitted,
-            second_review_required,
-            verified,
-            rejected,
-            error,
-            *onboarding_errors,
-        }
-    )
-    _incomplete = frozenset({eligible, created, download_software_clicked, ready_to_start, started, ready_to_submit})
-    _pre_started = frozenset({created, download_software_clicked, ready_to_start})
-    _in_progress = frozenset({started, ready_to_submit})
-    _credit_updating = frozenset({verified, rejected, declined, submitted, error})
-
     @classmethod
     def is_completed_status(cls, status):
         """A terminal status: the learner can no longer work on the attempt."""
-        return status in cls._completed
+        return status in COMPLETED_STATUSES
 
     @classmethod
     def is_incomplete_status(cls, status):
         """The attempt has not ended yet (including the `eligible` pseudo-status)."""
-        return status in cls._incomplete
+        return status in INCOMPLETE_STATUSES
 
     @classmethod
     def is_valid_status(cls, status):
@@ -66,15 +49,15 @@ class ProctoredExamStudentAttemptStatus:
 
     @classmethod
     def is_pre_started_status(cls, status):
-        return status in cls._pre_started
+        return status in PRE_START_STATUSES
 
     @classmethod
     def is_in_progress_status(cls, status):
-        return status in cls._in_progress
+        return status in RUNNING_STATUSES
 
     @classmethod
     def needs_credit_status_update(cls, to_status):
-        return to_status in cls._credit_updating
+        return to_status in CREDIT_RELEVANT_STATUSES
 
     @classmethod
     def needs_grade_override(cls, to_status):
@@ -83,6 +66,67 @@ class ProctoredExamStudentAttemptStatus:
     @classmethod
     def is_a_cascadable_failure(cls, to_status):
         return to_status == cls.declined
+
+
+# -- named groups of attempt statuses: every module (and, through `js_config`, the JavaScript) uses these ----
+
+_S = ProctoredExamStudentAttemptStatus
+
+# Before the exam clock starts.
+PRE_START_STATUSES = frozenset({_S.created, _S.download_software_clicked, _S.ready_to_start})
+# Before the vendor reports the learner's computer ready: the setup instructions are still shown.
+AWAITING_SETUP_STATUSES = frozenset({_S.created, _S.download_software_clicked})
+# The exam clock runs (or is paused by staff or a break, which the clock knows, not the status).
+RUNNING_STATUSES = frozenset({_S.started, _S.ready_to_submit})
+INCOMPLETE_STATUSES = frozenset({_S.eligible}) | PRE_START_STATUSES | RUNNING_STATUSES
+ONBOARDING_ERROR_STATUSES = frozenset(_S.onboarding_errors)
+COMPLETED_STATUSES = (
+    frozenset({_S.declined, _S.timed_out, _S.submitted, _S.second_review_required, _S.verified, _S.rejected, _S.error})
+    | ONBOARDING_ERROR_STATUSES
+)
+# The learner finished the exam (a timeout is a submission by the clock).
+FINISHED_STATUSES = frozenset({_S.submitted, _S.timed_out, _S.second_review_required, _S.verified, _S.rejected})
+# Submitted and still waiting for the review's verdict.
+AWAITING_REVIEW_STATUSES = frozenset({_S.submitted, _S.timed_out, _S.second_review_required})
+# A move into one of these updates the learner's credit requirement (and its removal removes it).
+CREDIT_RELEVANT_STATUSES = frozenset({_S.verified, _S.rejected, _S.declined, _S.submitted, _S.error})
+# What staff may set by hand in the Django admin: outcomes, never a running state (that would start clocks).
+STAFF_SETTABLE_STATUSES = frozenset(
+    {_S.submitted, _S.timed_out, _S.second_review_required, _S.verified, _S.rejected, _S.error, _S.declined}
+)
+# Every status a row is stored with in the normal course of an attempt, in lifecycle order (admin choices).
+LIFECYCLE_ORDER = (
+    _S.created,
+    _S.download_software_clicked,
+    _S.ready_to_start,
+    _S.started,
+    _S.ready_to_submit,
+    _S.declined,
+    _S.timed_out,
+    _S.submitted,
+    _S.second_review_required,
+    _S.verified,
+    _S.rejected,
+    _S.error,
+)
+
+# Older private spellings still read by modules written before the named groups (lti); the same objects.
+_S._completed = COMPLETED_STATUSES
+_S._pre_started = PRE_START_STATUSES
+_S._in_progress = RUNNING_STATUSES
+
+STATUS_GROUPS: dict[str, frozenset[str]] = {
+    "pre_start": PRE_START_STATUSES,
+    "awaiting_setup": AWAITING_SETUP_STATUSES,
+    "running": RUNNING_STATUSES,
+    "incomplete": INCOMPLETE_STATUSES,
+    "completed": COMPLETED_STATUSES,
+    "finished": FINISHED_STATUSES,
+    "awaiting_review": AWAITING_REVIEW_STATUSES,
+    "onboarding_errors": ONBOARDING_ERROR_STATUSES,
+    "credit_relevant": CREDIT_RELEVANT_STATUSES,
+    "staff_settable": STAFF_SETTABLE_STATUSES,
+}
 
 
 class ReviewStatus:

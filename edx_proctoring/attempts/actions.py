@@ -26,6 +26,13 @@ from edx_proctoring.exceptions import (
     ProctoredExamIllegalStatusTransition,
     StudentExamAttemptedAlreadyStarted,
 )
+from edx_proctoring.statuses import (
+    COMPLETED_STATUSES,
+    ONBOARDING_ERROR_STATUSES,
+    PRE_START_STATUSES,
+    RUNNING_STATUSES,
+    STAFF_SETTABLE_STATUSES,
+)
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 
 log = logging.getLogger(__name__)
@@ -72,11 +79,11 @@ TIME_ADJUSTMENT_TARGETS = frozenset({TIME_EXTENDED, EXTENSION_REVOKED, CLOCK_STO
 MAX_EXTENSION_MINUTES = 24 * 60
 MAX_TOTAL_EXTENSION_MINUTES = 10 * 24 * 60
 
-PRE_START = frozenset(Status._pre_started)
-IN_PROGRESS = frozenset(Status._in_progress)
+PRE_START = PRE_START_STATUSES
+IN_PROGRESS = RUNNING_STATUSES
 INCOMPLETE = PRE_START | IN_PROGRESS
-COMPLETED = frozenset(Status._completed)
-ONBOARDING_ERRORS = frozenset(Status.onboarding_errors)
+COMPLETED = COMPLETED_STATUSES
+ONBOARDING_ERRORS = ONBOARDING_ERROR_STATUSES
 # Every status a row may be moved to; the summary-only `eligible`/`expired` and `onboarding_reset` may not.
 SETTABLE_STATUSES = INCOMPLETE | COMPLETED
 # Trusted host code may store any status of 6.1.x's vocabulary, as 6.1.x's update_attempt_status did: the
@@ -87,18 +94,7 @@ REVIEW_OUTCOMES = frozenset({Status.verified, Status.rejected, Status.second_rev
 # vendor ends the session itself (the outcome rule then marks a passing review of it as an error).
 REVIEWABLE = IN_PROGRESS | frozenset({Status.submitted, Status.timed_out, Status.second_review_required, Status.error})
 FINAL_VERDICTS = frozenset({Status.verified, Status.rejected})
-# What staff may set by hand in the Django admin: outcomes, never a running state (that would start clocks).
-STAFF_TARGETS = frozenset(
-    {
-        Status.submitted,
-        Status.timed_out,
-        Status.second_review_required,
-        Status.verified,
-        Status.rejected,
-        Status.error,
-        Status.declined,
-    }
-)
+STAFF_TARGETS = STAFF_SETTABLE_STATUSES
 ANY = frozenset({"*"})
 
 

@@ -14,6 +14,7 @@ from edx_proctoring.attempts.time_adjustments import break_allowance_minutes, br
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exams import get_exam_by_id, get_exam_type, get_exam_url
 from edx_proctoring.exceptions import StudentExamAttemptDoesNotExistsException
+from edx_proctoring.statuses import AWAITING_SETUP_STATUSES
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import (
     PAUSE_KIND_BREAK,
@@ -126,7 +127,7 @@ def build_timer_payload(
     data["desktop_application_js_url"] = provider.get_javascript()
     data["ping_interval"] = provider.ping_interval
     data["attempt_code"] = attempt["attempt_code"]
-    if attempt["status"] in (Status.created, Status.download_software_clicked):
+    if attempt["status"] in AWAITING_SETUP_STATUSES:
         provider_attempt = provider.get_attempt(attempt) or {}
         data["software_download_url"] = provider_attempt.get("download_url") or provider.get_software_download_url()
     return data

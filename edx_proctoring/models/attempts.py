@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from edx_proctoring.constants import VERIFICATION_DAYS_VALID
 from edx_proctoring.models.exams import ProctoredExam
 from edx_proctoring.models.lookups import as_id
-from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus
+from edx_proctoring.statuses import RUNNING_STATUSES, ProctoredExamStudentAttemptStatus
 
 
 class ProctoredExamStudentAttemptManager(models.Manager):
@@ -85,7 +85,7 @@ class ProctoredExamStudentAttemptManager(models.Manager):
     def get_active_student_attempts(self, user_id, course_id=None):
         attempts = self.filter(
             user_id=user_id,
-            status__in=(ProctoredExamStudentAttemptStatus.started, ProctoredExamStudentAttemptStatus.ready_to_submit),
+            status__in=RUNNING_STATUSES,
         )
         if course_id is not None:
             attempts = attempts.filter(proctored_exam__course_id=course_id)

@@ -23,10 +23,10 @@ from edx_proctoring.models import (
     ProctoredExamStudentAttempt,
 )
 from edx_proctoring.models.lookups import as_id
-from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+from edx_proctoring.statuses import RUNNING_STATUSES
 from edx_proctoring.timing import allowed_minutes_for, calculate_allowed_mins
 
-ACTIVE_STATUSES = (Status.started, Status.ready_to_submit)
+ACTIVE_STATUSES = RUNNING_STATUSES
 # "The caller did not read this allowance": read it when needed.
 UNREAD = object()
 _EXTRA_TIME_KEY = ProctoredExamStudentAllowance.ADDITIONAL_TIME_GRANTED[0]

@@ -20,6 +20,7 @@ from edx_proctoring.exceptions import ProctoredBaseException
 from edx_proctoring.models import ProctoredExam
 from edx_proctoring.prerequisites import _resolve_prerequisite_links
 from edx_proctoring.review_policies import _get_review_policy_by_exam_id
+from edx_proctoring.statuses import AWAITING_SETUP_STATUSES
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import (
     attempt_deadline,
@@ -187,7 +188,7 @@ def proctored_exam_context(
             "attempt_external_id": attempt["external_id"] if attempt else None,
         }
     )
-    if attempt and attempt["status"] in (Status.created, Status.download_software_clicked):
+    if attempt and attempt["status"] in AWAITING_SETUP_STATUSES:
         details = _vendor_attempt_details(provider=provider, attempt=attempt)
         context["backend_instructions"] = details.get("instructions")
         context["software_download_url"] = _software_download_url(provider=provider, details=details)

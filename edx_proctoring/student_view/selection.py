@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-
-# Completed statuses that mean "the learner finished the exam" (a timeout is a submission by the clock).
-_FINISHED = frozenset(
-    {Status.submitted, Status.timed_out, Status.second_review_required, Status.verified, Status.rejected}
+from edx_proctoring.statuses import (
+    AWAITING_REVIEW_STATUSES,
+    AWAITING_SETUP_STATUSES,
+    FINISHED_STATUSES,
+    ONBOARDING_ERROR_STATUSES,
+    PRE_START_STATUSES,
 )
-# Statuses reached before the exam clock starts.
-_BEFORE_CLOCK = frozenset({Status.created, Status.download_software_clicked, Status.ready_to_start})
+from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def timed_exam_page(state: LearnerState) -> Page:
       the learner's attempt is over and nothing entitles them to the content.
     """
     status = state.status
-    if status is None or status in _BEFORE_CLOCK:
+    if status is None or status in PRE_START_STATUSES:
         return _page("timed_exam/expired.html" if state.past_due else "timed_exam/entrance.html")
     if state.past_due and state.incomplete:
         return _page("timed_exam/expired.html")
@@ -133,13 +133,13 @@ def practice_exam_page(state: LearnerState) -> Page:
         return _page("proctored_exam/ready_to_resume.html")
     if status == Status.started:
         return _page("proctored_exam/error_wrong_browser.html") if state.blocks_exam_material else CONTENT
-    if status in (Status.created, Status.download_software_clicked):
+    if status in AWAITING_SETUP_STATUSES:
         return _page("proctored_exam/instructions.html")
     if status == Status.ready_to_start:
         return _page("proctored_exam/ready_to_start.html")
     if status == Status.error:
         return _page("practice_exam/error.html")
-    if status in _FINISHED:
+    if status in FINISHED_STATUSES:
         return _page("practice_exam/submitted.html")
     if status == Status.ready_to_submit:
         return _page("proctored_exam/ready_to_submit.html")
@@ -167,13 +167,13 @@ def onboarding_exam_page(state: LearnerState) -> Page:
         return _page("proctored_exam/ready_to_resume.html")
     if status == Status.started:
         return _page("proctored_exam/error_wrong_browser.html") if state.blocks_exam_material else CONTENT
-    if status in (Status.created, Status.download_software_clicked):
+    if status in AWAITING_SETUP_STATUSES:
         return _page("proctored_exam/instructions.html")
     if status == Status.ready_to_start:
         return _page("proctored_exam/ready_to_start.html")
     if status == Status.error:
         return _page("onboarding_exam/error.html")
-    if status in (Status.submitted, Status.second_review_required, Status.timed_out):
+    if status in AWAITING_REVIEW_STATUSES:
         return _page("onboarding_exam/submitted.html")
     if status == Status.ready_to_submit:
         return _page("onboarding_exam/ready_to_submit.html")
@@ -233,13 +233,13 @@ def proctored_exam_page(state: LearnerState) -> Page:
         return _page("proctored_exam/ready_to_resume.html")
     if status == Status.started:
         return _page("proctored_exam/error_wrong_browser.html") if state.blocks_exam_material else CONTENT
-    if status in (Status.created, Status.download_software_clicked):
+    if status in AWAITING_SETUP_STATUSES:
         return _page("proctored_exam/instructions.html")
     if status == Status.ready_to_start:
         return _page("proctored_exam/ready_to_start.html")
     if status == Status.error:
         return _page("proctored_exam/error.html")
-    if status in (Status.submitted, Status.second_review_required, Status.timed_out):
+    if status in AWAITING_REVIEW_STATUSES:
         return _review_outcome_page(state, "proctored_exam/submitted.html")
     if status == Status.verified:
         return _review_outcome_page(state, "proctored_exam/verified.html")
@@ -247,7 +247,7 @@ def proctored_exam_page(state: LearnerState) -> Page:
         return _review_outcome_page(state, "proctored_exam/rejected.html")
     if status == Status.ready_to_submit:
         return _page("proctored_exam/ready_to_submit.html")
-    if status in Status.onboarding_errors:
+    if status in ONBOARDING_ERROR_STATUSES:
         return _page("proctored_exam/onboarding_error.html", onboarding_error=True)
     if status == Status.expired:
         return _page("proctored_exam/expired.html")
