@@ -28,8 +28,10 @@ from celery import current_app
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
+from edx_proctoring.attempts.deferred_calls import run_deferred_status_effects
+from edx_proctoring.attempts.expiry import SWEEP_REASON
 from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAttempt
-from edx_proctoring.tasks import SWEEP_REASON, expire_overdue_attempts, run_deferred_status_effects
+from edx_proctoring.tasks import expire_overdue_attempts
 
 SWEEP_EXAMS = 10
 

@@ -249,7 +249,7 @@ class ProctoredExamSoftwareSecureReviewAdmin(_RefusableChangeMixin, admin.ModelA
     def save_model(self, request, obj, form, change):
         # The lazy import keeps the admin importable while the review module's dependencies load.
         from edx_proctoring.attempts.actions import Actor  # noqa: PLC0415
-        from edx_proctoring.audit import audit_context, record_audit  # noqa: PLC0415
+        from edx_proctoring.audit_trail import audit_context, record_audit  # noqa: PLC0415
         from edx_proctoring.reviews import apply_review_outcome  # noqa: PLC0415
 
         obj.reviewed_by = request.user
@@ -400,7 +400,7 @@ class ProctoredExamStudentAttemptAdmin(_RefusableChangeMixin, SimpleHistoryAdmin
         current = ProctoredExamStudentAttempt.objects.filter(id=obj.id).values_list("status", flat=True).first()
         if new_status == current:
             return
-        from edx_proctoring.audit import audited_attempt_action  # noqa: PLC0415
+        from edx_proctoring.audit_trail import audited_attempt_action  # noqa: PLC0415
 
         try:
             with audited_attempt_action(

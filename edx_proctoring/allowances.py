@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 
-from edx_proctoring.audit import record_audit
+from edx_proctoring.audit_trail import record_audit
 from edx_proctoring.constants import TIME_MULTIPLIER
 from edx_proctoring.events import emit_event
 from edx_proctoring.exams import serialize_exam

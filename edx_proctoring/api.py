@@ -18,28 +18,9 @@ from edx_proctoring.attempts.creation import (  # noqa: F401
     _get_verified_name,
     _register_proctored_exam_attempt,
     create_exam_attempt,
-    mark_exam_attempt_as_ready,
-    mark_exam_attempt_as_ready_to_resume,
-    mark_exam_attempt_as_resumed,
-    mark_exam_attempt_timeout,
-    reset_practice_exam,
-    start_exam_attempt,
-    start_exam_attempt_by_code,
-    stop_exam_attempt,
-    update_exam_attempt,
 )
 from edx_proctoring.attempts.effects import REJECTED_GRADE_OVERRIDE_EARNED  # noqa: F401
-from edx_proctoring.attempts.lifecycle import (  # noqa: F401
-    is_state_transition_legal,
-    update_attempt_status,
-)
-from edx_proctoring.attempts.payload import get_exam_attempt_data  # noqa: F401
-from edx_proctoring.attempts.removal import (  # noqa: F401
-    _remove_exam_attempt_from_backend,
-    _remove_exam_attempts_from_backend,
-    remove_exam_attempt,
-)
-from edx_proctoring.attempts.selectors import (  # noqa: F401
+from edx_proctoring.attempts.getters import (  # noqa: F401
     _check_for_attempt_timeout,
     _get_exam_attempt,
     get_active_exams_for_user,
@@ -52,6 +33,27 @@ from edx_proctoring.attempts.selectors import (  # noqa: F401
     get_user_attempts_by_exam_id,
     is_attempt_in_resume_process,
     is_attempt_ready_to_resume,
+)
+from edx_proctoring.attempts.lifecycle import (  # noqa: F401
+    is_state_transition_legal,
+    update_attempt_status,
+)
+from edx_proctoring.attempts.moves import (  # noqa: F401
+    mark_exam_attempt_as_ready,
+    mark_exam_attempt_as_ready_to_resume,
+    mark_exam_attempt_as_resumed,
+    mark_exam_attempt_timeout,
+    start_exam_attempt,
+    start_exam_attempt_by_code,
+    stop_exam_attempt,
+    update_exam_attempt,
+)
+from edx_proctoring.attempts.payload import get_exam_attempt_data  # noqa: F401
+from edx_proctoring.attempts.practice_retake import reset_practice_exam  # noqa: F401
+from edx_proctoring.attempts.removal import (  # noqa: F401
+    _remove_exam_attempt_from_backend,
+    _remove_exam_attempts_from_backend,
+    remove_exam_attempt,
 )
 from edx_proctoring.backends import get_backend_provider  # noqa: F401
 from edx_proctoring.events import emit_event  # noqa: F401

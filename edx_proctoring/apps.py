@@ -126,7 +126,10 @@ class EdxProctoringConfig(AppConfig):
 
     def ready(self):
         # Attributes attempt history rows to the actor and reason of the surrounding audit context.
-        from edx_proctoring import audit  # noqa: F401, PLC0415
+        from edx_proctoring import audit_trail  # noqa: F401, PLC0415
+
+        # Installs the decline cascade into the effects, which cannot import it (it re-enters the lifecycle).
+        from edx_proctoring.attempts import decline_cascade  # noqa: F401, PLC0415
         from edx_proctoring.checks import register_checks  # noqa: PLC0415
         from edx_proctoring.migration_checks import check_partially_migrated_database  # noqa: PLC0415
 

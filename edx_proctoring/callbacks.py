@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from edx_proctoring.attempts.actions import Actor
-from edx_proctoring.attempts.creation import mark_exam_attempt_as_ready
+from edx_proctoring.attempts.getters import get_exam_attempt_by_code
 from edx_proctoring.attempts.lifecycle import perform_action
-from edx_proctoring.attempts.selectors import get_exam_attempt_by_code
-from edx_proctoring.audit import audited_attempt_action
+from edx_proctoring.attempts.moves import mark_exam_attempt_as_ready
+from edx_proctoring.audit_trail import audited_attempt_action
 from edx_proctoring.backends.callback_signing import psi_backend_name_of
 from edx_proctoring.http import rate_limits
 from edx_proctoring.models import ProctoredExamStudentAttempt

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -34,13 +34,14 @@ from django.utils.translation import ngettext
 
 from edx_proctoring import config
 from edx_proctoring.attempts.serialization import serialize_attempt
-from edx_proctoring.audit import audited_attempt_action, record_audit
+from edx_proctoring.audit_trail import audited_attempt_action, record_audit
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.backends.mock import MockProctoringBackendProvider
 from edx_proctoring.backends.null import NullBackendProvider
 from edx_proctoring.exams import get_proctoring_escalation_email
 from edx_proctoring.models import ProctoredExamOverdueReview, ProctoredExamStudentAttempt
 from edx_proctoring.models.lookups import id_batches
+from edx_proctoring.reviews import make_review
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import now
 
@@ -193,8 +194,6 @@ def ask_vendor(*, attempt_id: int, backend=None, as_of: datetime | None = None) 
 
 def _apply_fetched_review(*, attempt: dict, review: dict, backend) -> bool:
     """The normal review path, as the vendor; True when the attempt left ``submitted``."""
-    from edx_proctoring.reviews import make_review  # noqa: PLC0415 - reviews import the lifecycle, heavy
-
     try:
         with audited_attempt_action(
             "overdue_review.verdict_fetched",
@@ -242,18 +241,6 @@ def _record_overdue(*, attempt_obj, answer: str, as_of: datetime) -> AskResult:
         # Another run recorded it first: it stays recorded once.
         return AskResult(answer=answer)
     return AskResult(answer=answer, newly_flagged=True)
-
-
-def open_overdue_attempt_ids(attempt_ids: Iterable[int]) -> set[int]:
-    """Which of `attempt_ids` are overdue now (one query), for lists that mark them."""
-    ids = list(attempt_ids)
-    if not ids:
-        return set()
-    return set(
-        ProctoredExamOverdueReview.objects.filter(attempt_id__in=ids, resolved_at__isnull=True).values_list(
-            "attempt_id", flat=True
-        )
-    )
 
 
 # -- the daily digest ---------------------------------------------------------------------------------------

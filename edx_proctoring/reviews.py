@@ -39,10 +39,10 @@ from rest_framework.response import Response
 
 from edx_proctoring import config
 from edx_proctoring.attempts.actions import Actor
+from edx_proctoring.attempts.getters import locate_attempt_by_attempt_code
 from edx_proctoring.attempts.lifecycle import perform_action
-from edx_proctoring.attempts.selectors import locate_attempt_by_attempt_code
 from edx_proctoring.attempts.serialization import serialize_attempt
-from edx_proctoring.audit import audit_context, current_audit
+from edx_proctoring.audit_trail import audit_context, current_audit
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.crypto import encrypt_and_encode
 from edx_proctoring.events import emit_event

@@ -7,8 +7,8 @@ the domain modules that import helpers from here do not load Django REST framewo
 
 from typing import Any
 
+from edx_proctoring.attempts.getters import locate_attempt_by_attempt_code  # noqa: F401
 from edx_proctoring.attempts.lifecycle import is_reattempting_exam  # noqa: F401
-from edx_proctoring.attempts.selectors import locate_attempt_by_attempt_code  # noqa: F401
 from edx_proctoring.crypto import (  # noqa: F401
     aes_decrypt,
     aes_encrypt,

@@ -4,7 +4,7 @@ Same table, same effects as `lifecycle.perform_action`, at a fraction of the cos
 are locked, read and written with a handful of set-based statements per batch (history rows included),
 the credit/grade/email gate is evaluated for the whole batch in one query, and the calls that leave this
 database (the host's instructor and credit services, the vendor, the email) are named on each change and
-handed, once the batch commits, to one retried Celery task (`tasks.run_deferred_status_effects`), which
+handed, once the batch commits, to one Celery task (`deferred_calls.run_deferred_status_effects`), which
 falls back to a retried task per learner and call when one of them fails. The effects that stay here are
 the ones of this database and process: the history row, the tracking event, the status signal.
 
@@ -24,7 +24,8 @@ from django.db.models import Case, Value, When
 
 from edx_proctoring.attempts import actions
 from edx_proctoring.attempts.actions import Actor
-from edx_proctoring.attempts.context import TransitionContext, can_update_credit_grades_and_email
+from edx_proctoring.attempts.context import ExamsSeen, TransitionContext, can_update_credit_grades_and_email
+from edx_proctoring.attempts.deferred_calls import run_deferred_status_effects
 from edx_proctoring.attempts.lifecycle import (
     attempt_state,
     is_state_transition_legal,
@@ -33,9 +34,7 @@ from edx_proctoring.attempts.lifecycle import (
     side_effects_for,
 )
 from edx_proctoring.attempts.serialization import serialize_attempts
-from edx_proctoring.audit import audit_context, current_audit
-from edx_proctoring.backends import get_backend_provider
-from edx_proctoring.exams import serialize_exam
+from edx_proctoring.audit_trail import audit_context, current_audit
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.timing import now
 
@@ -45,19 +44,6 @@ log = logging.getLogger(__name__)
 _WRITTEN_FIELDS = ("status", "started_at", "allowed_time_limit_mins", "completed_at", "is_resumable")
 
 TimeoutOf = Callable[[ProctoredExamStudentAttempt], datetime | None]
-
-
-class ExamsSeen:
-    """Each exam serialized, and its backend found, once however many of its attempts are handled."""
-
-    def __init__(self) -> None:
-        self._seen: dict[int, tuple[dict, object]] = {}
-
-    def of(self, attempt: ProctoredExamStudentAttempt) -> tuple[dict, object]:
-        if attempt.proctored_exam_id not in self._seen:
-            exam = serialize_exam(attempt.proctored_exam)
-            self._seen[attempt.proctored_exam_id] = (exam, get_backend_provider(exam))
-        return self._seen[attempt.proctored_exam_id]
 
 
 def _lock(attempt_ids: Iterable[int]) -> list[int]:
@@ -208,6 +194,4 @@ def _queue_deferred(moved: list[TransitionContext]) -> None:
     ]
     if not items:
         return
-    from edx_proctoring.tasks import run_deferred_status_effects  # noqa: PLC0415 - tasks import the lifecycle
-
     transaction.on_commit(lambda: run_deferred_status_effects.delay(items=items), robust=True)

@@ -1,4 +1,4 @@
-"""What a status change's effects know about it."""
+"""What a status change's effects know about it, and the exams they look at (each read once per batch)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from functools import cached_property
 from typing import Any
 
 from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.backends import get_backend_provider
+from edx_proctoring.exams import serialize_exam
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 
@@ -62,3 +64,16 @@ class TransitionContext:
             ).values_list("status", flat=True)
         ]
         return can_update_credit_grades_and_email(attempts, self.to_status, self.exam)
+
+
+class ExamsSeen:
+    """Each exam serialized, and its backend found, once however many of its attempts are handled."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[dict, object]] = {}
+
+    def of(self, attempt: ProctoredExamStudentAttempt) -> tuple[dict, object]:
+        if attempt.proctored_exam_id not in self._seen:
+            exam = serialize_exam(attempt.proctored_exam)
+            self._seen[attempt.proctored_exam_id] = (exam, get_backend_provider(exam))
+        return self._seen[attempt.proctored_exam_id]

@@ -8,14 +8,21 @@ when the host has not registered it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from edx_proctoring import config, notifications
 from edx_proctoring.attempts.context import TransitionContext
+from edx_proctoring.attempts.notification_tasks import (
+    BACKEND_CALL_FOR_STATUS,
+    notify_backend_of_status,
+    send_status_email,
+)
+from edx_proctoring.attempts.removal import clear_onboarding_errors as remove_onboarding_errors
 from edx_proctoring.events import emit_event
 from edx_proctoring.exceptions import BackendProviderNotificationFailed, ProctoredBaseException
-from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.runtime import get_runtime_service
 from edx_proctoring.signals import exam_attempt_status_signal
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
@@ -63,14 +70,6 @@ def _queue_after_commit(task, **kwargs) -> None:
     transaction.on_commit(lambda: task.delay(**kwargs), robust=True)
 
 
-# The backend method that tells the vendor about each status it hears of.
-BACKEND_CALL_FOR_STATUS = {
-    Status.started: "start_exam_attempt",
-    Status.submitted: "stop_exam_attempt",
-    Status.error: "mark_erroneous_exam_attempt",
-}
-
-
 def _notify_backend(context: TransitionContext, *, status: str) -> None:
     method_name = BACKEND_CALL_FOR_STATUS[status]
     if context.backend is None:
@@ -78,8 +77,6 @@ def _notify_backend(context: TransitionContext, *, status: str) -> None:
     if _deferred(context, DEFERRED_VENDOR):
         return
     if notifications_are_async():
-        from edx_proctoring.tasks import notify_backend_of_status  # noqa: PLC0415 - tasks import the lifecycle
-
         _queue_after_commit(notify_backend_of_status, attempt_id=context.attempt.id, status=status)
         return
     try:
@@ -129,35 +126,30 @@ def record_credit_status(context: TransitionContext) -> None:
     )
 
 
+# Declining proctoring on one exam declines it on the course's other proctored exams. That step finds, expires
+# and creates attempts and moves them through the lifecycle, which all sit above this module, so it is
+# handed in (`attempts.decline_cascade`, imported when the app is ready) rather than imported here.
+DeclineElsewhere = Callable[[TransitionContext], None]
+_decline_elsewhere: list[DeclineElsewhere] = []
+
+
+def set_decline_cascade(*, step: DeclineElsewhere) -> None:
+    """Install the step that declines the learner's other proctored exams of the course (one, replacing any)."""
+    _decline_elsewhere[:] = [step]
+
+
 def decline_other_proctored_exams(context: TransitionContext) -> None:
     """Declining proctoring on one exam declines it on every other proctored exam of the course."""
     if not context.cascade_effects or not context.may_update_credit_grades_and_email:
         return
-    # Imported here: cascading re-enters the lifecycle through the attempt-level API.
-    from edx_proctoring.attempts.actions import Actor  # noqa: PLC0415
-    from edx_proctoring.attempts.creation import create_attempt  # noqa: PLC0415
-    from edx_proctoring.attempts.lifecycle import perform_action  # noqa: PLC0415
-    from edx_proctoring.attempts.selectors import get_current_exam_attempt  # noqa: PLC0415
-    from edx_proctoring.models import ProctoredExam  # noqa: PLC0415
-
+    if not _decline_elsewhere:
+        raise ImproperlyConfigured("The decline cascade is not installed: is edx_proctoring in INSTALLED_APPS?")
     attempt = context.attempt
     attempt.taking_as_proctored = False
     attempt.external_id = None
     attempt.save(update_fields=["taking_as_proctored", "external_id", "modified"])
     context.__dict__.pop("attempt_dict", None)
-    other_exams = ProctoredExam.get_all_exams_for_course(
-        context.exam["course_id"], active_only=True, proctored_exams_only=True
-    ).exclude(content_id=context.exam["content_id"])
-    for other_exam in other_exams:
-        current = get_current_exam_attempt(other_exam.id, attempt.user_id)
-        if current and Status.is_completed_status(current["status"]):
-            continue
-        other_attempt_id = (
-            current["id"]
-            if current
-            else create_attempt(exam_id=other_exam.id, user_id=attempt.user_id, actor=Actor.system)
-        )
-        perform_action(action="decline", actor=Actor.system, attempt_id=other_attempt_id, cascade_effects=False)
+    _decline_elsewhere[0](context)
 
 
 def override_grade_and_invalidate_certificate(context: TransitionContext) -> None:
@@ -204,9 +196,7 @@ def clear_onboarding_errors(context: TransitionContext) -> None:
     backend = context.backend
     if backend is None or not context.exam["is_practice_exam"] or not backend.supports_onboarding:
         return
-    ProctoredExamStudentAttempt.objects.clear_onboarding_errors(
-        context.attempt.user_id, exclude_attempt_id=context.attempt.id
-    )
+    remove_onboarding_errors(user_id=context.attempt.user_id, exclude_attempt_id=context.attempt.id)
 
 
 def email_learner(context: TransitionContext) -> None:
@@ -214,8 +204,6 @@ def email_learner(context: TransitionContext) -> None:
     if not context.may_update_credit_grades_and_email or _deferred(context, DEFERRED_EMAIL):
         return
     if notifications_are_async():
-        from edx_proctoring.tasks import send_status_email  # noqa: PLC0415 - tasks import the lifecycle
-
         _queue_after_commit(send_status_email, attempt_id=context.attempt.id, status=context.to_status)
         return
     try:

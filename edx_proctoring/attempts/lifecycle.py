@@ -17,10 +17,10 @@ from datetime import datetime
 from django.db import transaction
 
 from edx_proctoring import config
-from edx_proctoring.attempts import actions, effects
+from edx_proctoring.attempts import actions, effects, time_adjustments
 from edx_proctoring.attempts.actions import Actor
 from edx_proctoring.attempts.context import TransitionContext
-from edx_proctoring.audit import audit_context
+from edx_proctoring.audit_trail import audit_context
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exams import serialize_exam
 from edx_proctoring.exceptions import ProctoredExamIllegalStatusTransition, StudentExamAttemptDoesNotExistsException
@@ -308,9 +308,6 @@ def adjust_attempt_time(
     the `ProctoredExamTimeAdjustment` written, or None when the table ignores the move. Raises
     ProctoredExamIllegalStatusTransition (nothing written) when it refuses.
     """
-    # Imported here: time adjustments read allowances and send mail, which status changes never need.
-    from edx_proctoring.attempts import time_adjustments  # noqa: PLC0415
-
     audit_reason = f"{actor}: {action}" + (f" {minutes:+d} min" if minutes else "") + (f": {reason}" if reason else "")
     with _audit(user, audit_reason), transaction.atomic():
         attempt = _locked_attempt(attempt_id)

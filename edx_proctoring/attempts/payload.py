@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from edx_proctoring import config
-from edx_proctoring.attempts.selectors import get_exam_attempt_by_id, is_attempt_ready_to_resume
+from edx_proctoring.attempts.getters import get_exam_attempt_by_id, is_attempt_ready_to_resume
 from edx_proctoring.attempts.time_adjustments import break_allowance_minutes, break_seconds_left
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exams import get_exam_by_id, get_exam_type, get_exam_url

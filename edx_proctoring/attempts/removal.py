@@ -9,7 +9,7 @@ from django.db import transaction
 
 from edx_proctoring.attempts.actions import Actor, AttemptState, decide
 from edx_proctoring.attempts.serialization import serialize_attempt
-from edx_proctoring.audit import audit_context, current_audit, real_user, record_audit
+from edx_proctoring.audit_trail import audit_context, current_audit, real_user, record_audit
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.events import emit_event
 from edx_proctoring.exams import serialize_exam
@@ -58,6 +58,17 @@ def remove_attempts_from_backends(*, attempts: Iterable, failed_backends=frozens
         except BackendProviderCannotRemoveAttempt:
             failed.add(backend_name)
     return failed
+
+
+def clear_onboarding_errors(*, user_id: int, exclude_attempt_id: int | None = None) -> None:
+    """Delete the learner's attempts that vendors refused for missing onboarding, telling the vendors first.
+
+    Best effort at the vendors (6.1.x swallows their errors too): the local rows go in any case.
+    """
+    refused = list(ProctoredExamStudentAttempt.objects.onboarding_errors(user_id, exclude_attempt_id))
+    if refused:
+        remove_attempts_from_backends(attempts=refused)
+        ProctoredExamStudentAttempt.objects.filter(id__in=[attempt.id for attempt in refused]).delete()
 
 
 def remove_exam_attempt(attempt_id, requesting_user, require_backend_removal=True):

@@ -12,8 +12,8 @@ what this module finds), and the entrance pages do not offer it. The host's Pyth
 from __future__ import annotations
 
 from edx_proctoring.attempts.actions import IN_PROGRESS
-from edx_proctoring.attempts.selectors import _attempts, _check_for_attempt_timeout
-from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.attempts.expiry import expire_if_overdue
+from edx_proctoring.attempts.serialization import attempt_rows, serialize_attempt
 from edx_proctoring.models.lookups import as_id
 
 
@@ -24,13 +24,13 @@ def other_running_attempt(*, user_id: int, course_id: str, exam_id: int) -> dict
     abandoned does not block the next one once its clock has run out.
     """
     rows = (
-        _attempts()
+        attempt_rows()
         .filter(user_id=as_id(user_id), status__in=IN_PROGRESS, proctored_exam__course_id=str(course_id))
         .exclude(proctored_exam_id=as_id(exam_id))
         .order_by("-created", "-id")
     )
     for row in rows:
-        attempt = _check_for_attempt_timeout(serialize_attempt(row))
+        attempt = expire_if_overdue(serialize_attempt(row))
         if attempt["status"] in IN_PROGRESS:
             return attempt
     return None

@@ -4,6 +4,14 @@ from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.serializers import ProctoredExamStudentAttemptSerializer
 from edx_proctoring.timing import Clock, with_clock
 
+# What an attempt dict shows besides the attempt's own columns: read with the row, never one query each.
+ATTEMPT_RELATIONS = ("proctored_exam", "user", "time_state")
+
+
+def attempt_rows():
+    """Attempts read with what their dicts show (exam, learner, clock)."""
+    return ProctoredExamStudentAttempt.objects.select_related(*ATTEMPT_RELATIONS)
+
 
 def serialize_attempt(attempt) -> dict:
     """The historic attempt dict; the attempt's clock rides along when it was read with the row

@@ -13,6 +13,7 @@ import math
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import select_template
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from edx_proctoring import constants
 from edx_proctoring.attempts.actions import Actor
 from edx_proctoring.attempts.serialization import serialize_attempt
-from edx_proctoring.audit import record_audit
+from edx_proctoring.audit_trail import record_audit
 from edx_proctoring.events import emit_event
 from edx_proctoring.exams import get_course_home_url, serialize_exam
 from edx_proctoring.models import (
@@ -30,6 +31,7 @@ from edx_proctoring.models import (
     ProctoredExamTimeAdjustment,
     TimeAdjustmentKind,
 )
+from edx_proctoring.notifications import _get_email_template_paths
 from edx_proctoring.signals import exam_attempt_time_adjusted_signal
 from edx_proctoring.timing import (
     PAUSE_KIND_BREAK,
@@ -222,14 +224,10 @@ def _announce(*, attempt, action, adjustment, clock: Clock, deadline: datetime, 
 
 def send_extension_email(*, attempt_id: int, minutes: int) -> bool:
     """Tell the learner that staff gave them more time; a mail failure is logged, the extension stands."""
-    from django.core.mail import EmailMessage  # noqa: PLC0415 - only extensions send mail
-
     attempt = ProctoredExamStudentAttempt.objects.select_related("proctored_exam", "user").filter(id=attempt_id).first()
     if attempt is None or not attempt.user.email:
         return False
     exam = attempt.proctored_exam
-    from edx_proctoring.notifications import _get_email_template_paths  # noqa: PLC0415 - only extensions send mail
-
     template = select_template(_get_email_template_paths("proctoring_time_extended_email.html", exam.backend))
     body = template.render(
         {

@@ -6,12 +6,12 @@ from edx_proctoring.models.allowances import (
     ProctoredExamStudentAllowanceManager,
     QuerySetWithUpdateOverride,
 )
+from edx_proctoring.models.archiving import archive_model
 from edx_proctoring.models.attempts import (
     HistoricalProctoredExamStudentAttempt,
     ProctoredExamStudentAttempt,
     ProctoredExamStudentAttemptManager,
 )
-from edx_proctoring.models.audit import archive_model
 from edx_proctoring.models.audit_log import AuditEntryIsAppendOnly, ProctoringAuditEntry
 from edx_proctoring.models.exams import (
     HistoricalProctoredExam,

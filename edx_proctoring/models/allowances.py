@@ -16,7 +16,7 @@ from edx_proctoring.exceptions import (
     ProctoredExamNotFoundException,
     UserNotFoundException,
 )
-from edx_proctoring.models.audit import archive_model
+from edx_proctoring.models.archiving import archive_model
 from edx_proctoring.models.exams import ProctoredExam
 
 # Extra time is an accommodation, not a way around the time limit: ten days is far beyond any

@@ -91,18 +91,16 @@ class ProctoredExamStudentAttemptManager(models.Manager):
             attempts = attempts.filter(proctored_exam__course_id=course_id)
         return attempts.order_by("-created", "-id")
 
-    def clear_onboarding_errors(self, user_id, exclude_attempt_id=None):
-        """Delete the user's attempts that a vendor refused for onboarding reasons, telling the vendor first."""
-        # Imported here: removal belongs to the attempts domain, which sits above the models.
-        from edx_proctoring.attempts.removal import remove_attempts_from_backends  # noqa: PLC0415
+    def onboarding_errors(self, user_id, exclude_attempt_id=None):
+        """The user's attempts (any course) that a vendor refused for onboarding reasons, with their exams.
 
-        refused_attempts = self.filter(user_id=user_id, status__in=ProctoredExamStudentAttemptStatus.onboarding_errors)
+        Deleting them, the vendor's copies first, is `attempts.removal.clear_onboarding_errors`: the models
+        never call vendors.
+        """
+        refused = self.filter(user_id=user_id, status__in=ProctoredExamStudentAttemptStatus.onboarding_errors)
         if exclude_attempt_id is not None:
-            refused_attempts = refused_attempts.exclude(id=exclude_attempt_id)
-        refused = list(refused_attempts.select_related("proctored_exam"))
-        if refused:
-            remove_attempts_from_backends(attempts=refused)
-            self.filter(id__in=[attempt.id for attempt in refused]).delete()
+            refused = refused.exclude(id=exclude_attempt_id)
+        return refused.select_related("proctored_exam")
 
     def get_user_attempts_by_exam_id(self, user_id, exam_id):
         return self.filter(user_id=as_id(user_id), proctored_exam_id=as_id(exam_id)).order_by("-created", "-id")

@@ -10,8 +10,9 @@ from django.db.models.signals import post_delete, pre_delete, pre_save
 from django.dispatch import receiver
 from model_utils.models import TimeStampedModel
 
+from edx_proctoring.backends import get_backend_provider
+from edx_proctoring.models.archiving import archive_model
 from edx_proctoring.models.attempts import ProctoredExamStudentAttempt
-from edx_proctoring.models.audit import archive_model
 from edx_proctoring.models.exams import ProctoredExam
 from edx_proctoring.statuses import SoftwareSecureReviewStatus
 
@@ -39,9 +40,6 @@ class ProctoredExamSoftwareSecureReview(TimeStampedModel):
     @property
     def is_passing(self):
         """Whether the verdict passes under the exam backend's own list of passing verdicts."""
-        # Imported here: the backend registry sits above the models.
-        from edx_proctoring.backends import get_backend_provider  # noqa: PLC0415
-
         backend = get_backend_provider(name=self.exam.backend if self.exam else None)
         passing = getattr(backend, "passing_statuses", None) or SoftwareSecureReviewStatus.passing_statuses
         return self.review_status in passing

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 
+from edx_proctoring.attempts.expiry import expire_if_overdue as _check_for_attempt_timeout
 from edx_proctoring.attempts.payload import build_timer_payload
-from edx_proctoring.attempts.selectors import _attempts, _check_for_attempt_timeout
+from edx_proctoring.attempts.serialization import attempt_rows as _attempts
 from edx_proctoring.attempts.serialization import serialize_attempt
 from edx_proctoring.attempts.time_adjustments import BREAK_MINUTES_KEY, break_allowance_minutes, parse_break_minutes
 from edx_proctoring.exams import serialize_exam

@@ -5,25 +5,25 @@ from datetime import timedelta
 import pytest
 from django.test import override_settings
 
-from edx_proctoring.attempts.creation import (
-    create_exam_attempt,
-    mark_exam_attempt_as_ready_to_resume,
-    mark_exam_attempt_as_resumed,
-    reset_practice_exam,
-    start_exam_attempt,
-    start_exam_attempt_by_code,
-    stop_exam_attempt,
-    update_exam_attempt,
-)
-from edx_proctoring.attempts.lifecycle import update_attempt_status
-from edx_proctoring.attempts.removal import remove_exam_attempt
-from edx_proctoring.attempts.selectors import (
+from edx_proctoring.attempts.creation import create_exam_attempt
+from edx_proctoring.attempts.getters import (
     get_active_exams_for_user,
     get_current_exam_attempt,
     get_exam_attempt_by_code,
     get_exam_attempt_by_id,
     is_attempt_ready_to_resume,
 )
+from edx_proctoring.attempts.lifecycle import update_attempt_status
+from edx_proctoring.attempts.moves import (
+    mark_exam_attempt_as_ready_to_resume,
+    mark_exam_attempt_as_resumed,
+    start_exam_attempt,
+    start_exam_attempt_by_code,
+    stop_exam_attempt,
+    update_exam_attempt,
+)
+from edx_proctoring.attempts.practice_retake import reset_practice_exam
+from edx_proctoring.attempts.removal import remove_exam_attempt
 from edx_proctoring.exceptions import (
     BackendProviderCannotRemoveAttempt,
     BackendProviderRemovalNotConfirmed,

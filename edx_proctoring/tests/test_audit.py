@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from edx_proctoring.attempts.lifecycle import transition_attempt, update_attempt_status
 from edx_proctoring.attempts.removal import remove_exam_attempt
-from edx_proctoring.audit import attempt_audit_trail, audit_context, record_audit
+from edx_proctoring.audit_trail import attempt_audit_trail, audit_context, record_audit
 from edx_proctoring.models import (
     AuditEntryIsAppendOnly,
     ProctoredExamStudentAllowance,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from edx_proctoring.allowances import add_allowance_for_user
-from edx_proctoring.audit import audit_context, record_audit
+from edx_proctoring.audit_trail import audit_context, record_audit
 from edx_proctoring.learner_export import export_learner_data
 from edx_proctoring.models import (
     ProctoredExamSoftwareSecureComment,

@@ -10,15 +10,12 @@ from django.core import mail
 from django.test import override_settings
 
 from edx_proctoring.attempts.actions import Actor
+from edx_proctoring.attempts.deferred_calls import run_deferred_status_effects
+from edx_proctoring.attempts.expiry import SWEEP_REASON, expire_attempts_if_overdue
 from edx_proctoring.attempts.lifecycle import adjust_attempt_time, perform_action
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.tasks import (
-    SWEEP_REASON,
-    expire_attempts_if_overdue,
-    expire_overdue_attempts,
-    run_deferred_status_effects,
-)
+from edx_proctoring.tasks import expire_overdue_attempts
 from edx_proctoring.tests.factories import (
     AttemptFactory,
     PracticeExamFactory,

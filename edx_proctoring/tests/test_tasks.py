@@ -12,12 +12,12 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from edx_proctoring import tasks
+from edx_proctoring.attempts import expiry
+from edx_proctoring.attempts.expiry import expire_attempt_if_overdue
 from edx_proctoring.attempts.lifecycle import update_attempt_status
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.tasks import (
-    expire_attempt_if_overdue,
     expire_overdue_attempts,
     notify_backend_of_status,
     send_status_email,
@@ -327,14 +327,14 @@ def test_a_row_whose_deadline_is_beyond_the_calendar_does_not_stop_the_sweep(tes
 def test_an_attempt_whose_deadline_cannot_be_computed_is_logged_counted_and_skipped(monkeypatch, caplog):
     broken = AttemptFactory(status=Status.started, started_at=now() - timedelta(minutes=90), allowed_time_limit_mins=61)
     overdue = _overdue(user=UserFactory())
-    real_deadline_of = tasks.deadline_of
+    real_deadline_of = expiry.deadline_of
 
     def deadline_of(*, started_at, allowed_minutes, **clock_and_moment):
         if allowed_minutes == 61:
             raise ValueError("corrupt row")
         return real_deadline_of(started_at=started_at, allowed_minutes=allowed_minutes, **clock_and_moment)
 
-    monkeypatch.setattr(tasks, "deadline_of", deadline_of)
+    monkeypatch.setattr(expiry, "deadline_of", deadline_of)
 
     with caplog.at_level(logging.INFO, logger="edx_proctoring.tasks"):
         assert expire_overdue_attempts() == 1

@@ -10,15 +10,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from edx_proctoring.attempts.actions import Actor
+from edx_proctoring.attempts.expiry import running_attempt_batches
 from edx_proctoring.attempts.lifecycle import adjust_attempt_time
-from edx_proctoring.attempts.selectors import _attempts
-from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.attempts.serialization import attempt_rows, serialize_attempt
 from edx_proctoring.exceptions import ProctoredExamIllegalStatusTransition
-from edx_proctoring.tasks import _running_attempt_batches
 from edx_proctoring.tests.factories import AllowanceFactory, AttemptFactory, TimedExamFactory, UserFactory
 from edx_proctoring.timing import deadline_of, get_time_remaining_for_attempt, has_attempt_timed_out, is_past_deadline
 
@@ -48,12 +47,12 @@ steps = st.lists(
 
 def _poll_view(attempt_id):
     """What the learner's poll reads: the attempt with its clock, in one query."""
-    return serialize_attempt(_attempts().get(id=attempt_id))
+    return serialize_attempt(attempt_rows().get(id=attempt_id))
 
 
 def _sweep_says_over(attempt_id, *, at) -> bool:
     """What the expiry sweep decides, from the columns it reads in its batch."""
-    for batch in _running_attempt_batches(batch_size=100):
+    for batch in running_attempt_batches(batch_size=100):
         for row_id, started_at, allowed, clock in batch:
             if row_id == attempt_id:
                 deadline = deadline_of(started_at=started_at, allowed_minutes=allowed, clock=clock, at=at)
@@ -69,7 +68,6 @@ def _minutes_for(action, minutes):
     return 0
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     moves=steps,
     break_minutes=st.sampled_from([None, 0, 5, 30]),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 
-from edx_proctoring.audit import audit_context
+from edx_proctoring.audit_trail import audit_context
 from edx_proctoring.exceptions import AllowanceValueNotAllowedException, AllowanceValueOverLimitException
 from edx_proctoring.http import inputs
 from edx_proctoring.http.base import ProctoredAPIView

@@ -15,17 +15,13 @@ from waffle import switch_is_active
 
 from edx_proctoring import config
 from edx_proctoring.attempts.actions import Actor
-from edx_proctoring.attempts.creation import (
-    create_attempt,
-    mark_exam_attempt_as_ready_to_resume,
-    reset_practice_attempt,
-    start_attempt,
-    update_exam_attempt,
-)
+from edx_proctoring.attempts.creation import create_attempt
+from edx_proctoring.attempts.getters import get_active_exams_for_user, get_exam_attempt_by_id
 from edx_proctoring.attempts.lifecycle import adjust_attempt_time, perform_action
+from edx_proctoring.attempts.moves import mark_exam_attempt_as_ready_to_resume, start_attempt, update_exam_attempt
+from edx_proctoring.attempts.practice_retake import retake_practice_attempt
 from edx_proctoring.attempts.removal import remove_attempt
-from edx_proctoring.attempts.selectors import get_active_exams_for_user, get_exam_attempt_by_id
-from edx_proctoring.audit import audit_context
+from edx_proctoring.audit_trail import audit_context
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.constants import PING_FAILURE_PASSTHROUGH_TEMPLATE
 from edx_proctoring.exam_kinds import ExamKind, kind_of
@@ -129,7 +125,7 @@ class StudentProctoredExamAttempt(ProctoredAPIView):
         if action == "start":
             return start_attempt(exam_id=exam_id, user_id=acting_user_id, actor=actor)
         if action == "reset_attempt":
-            return reset_practice_attempt(
+            return retake_practice_attempt(
                 exam_id=exam_id, user_id=acting_user_id, requesting_user=request.user, actor=actor
             )
         if action == "mark_ready_to_resume":

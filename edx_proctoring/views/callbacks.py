@@ -15,10 +15,10 @@ from rest_framework.views import APIView
 
 import edx_proctoring.rules  # noqa: F401 - registers edx_proctoring.can_review_attempt
 from edx_proctoring.attempts.actions import Actor
-from edx_proctoring.attempts.creation import mark_exam_attempt_as_ready
-from edx_proctoring.attempts.selectors import get_exam_attempt_by_external_id, locate_attempt_by_attempt_code
+from edx_proctoring.attempts.getters import get_exam_attempt_by_external_id, locate_attempt_by_attempt_code
+from edx_proctoring.attempts.moves import mark_exam_attempt_as_ready
 from edx_proctoring.attempts.serialization import serialize_attempt
-from edx_proctoring.audit import audited_attempt_action
+from edx_proctoring.audit_trail import audited_attempt_action
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.backends.callback_signing import (
     NOT_AUTHENTICATED,

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from edx_proctoring.attempts.removal import remove_attempts_from_backends
 from edx_proctoring.attempts.serialization import serialize_attempt
-from edx_proctoring.audit import audit_context, record_audit
+from edx_proctoring.audit_trail import audit_context, record_audit
 from edx_proctoring.events import emit_event
 from edx_proctoring.exams import serialize_exam
 from edx_proctoring.management.commands.batching import add_batch_arguments, in_batches

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from edx_proctoring.attempts.actions import Actor
-from edx_proctoring.audit import audit_context
+from edx_proctoring.audit_trail import audit_context
 from edx_proctoring.management.commands.batching import add_batch_arguments, in_batches
 from edx_proctoring.models import ProctoredExamSoftwareSecureReview
 

@@ -12,8 +12,9 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from edx_proctoring.attempts.creation import create_exam_attempt, start_exam_attempt
+from edx_proctoring.attempts.creation import create_exam_attempt
 from edx_proctoring.attempts.lifecycle import update_attempt_status
+from edx_proctoring.attempts.moves import start_exam_attempt
 from edx_proctoring.exceptions import StudentExamAttemptAlreadyExistsException, StudentExamAttemptedAlreadyStarted
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status

@@ -10,10 +10,11 @@ from celery import current_app
 from django.core import mail
 
 from edx_proctoring.attempts.actions import Actor
+from edx_proctoring.attempts.expiry import expire_attempts_if_overdue
 from edx_proctoring.attempts.lifecycle import perform_action
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.tasks import expire_attempts_if_overdue, expire_overdue_attempts
+from edx_proctoring.tasks import expire_overdue_attempts
 from edx_proctoring.tests.concurrency.conftest import race, times
 from edx_proctoring.tests.factories import AttemptFactory, ProctoredExamFactory, UserFactory
 from edx_proctoring.timing import now

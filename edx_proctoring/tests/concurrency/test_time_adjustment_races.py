@@ -16,11 +16,11 @@ from datetime import timedelta
 import pytest
 
 from edx_proctoring.attempts.actions import Actor
+from edx_proctoring.attempts.expiry import expire_attempt_if_overdue
 from edx_proctoring.attempts.lifecycle import adjust_attempt_time
 from edx_proctoring.exceptions import ProctoredExamIllegalStatusTransition
 from edx_proctoring.models import ProctoredExamStudentAttempt, ProctoredExamTimeAdjustment
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
-from edx_proctoring.tasks import expire_attempt_if_overdue
 from edx_proctoring.tests.concurrency.conftest import race
 from edx_proctoring.tests.factories import AttemptFactory, ProctoredExamFactory, UserFactory
 from edx_proctoring.timing import get_time_remaining_for_attempt, now

@@ -1,4 +1,4 @@
-"""Copy-on-change audit rows for the models that keep a separate history table."""
+"""Archive tables: a copy of a row's previous version, written when it is replaced or deleted (no simple-history)."""
 
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver

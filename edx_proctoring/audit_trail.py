@@ -74,7 +74,7 @@ def current_audit() -> AuditContext:
     return _current.get() or _NO_CONTEXT
 
 
-@receiver(pre_create_historical_record, dispatch_uid="edx_proctoring.audit.attribute_attempt_history")
+@receiver(pre_create_historical_record, dispatch_uid="edx_proctoring.audit_trail.attribute_attempt_history")
 def _attribute_attempt_history(sender, instance, history_instance, **kwargs):  # noqa: ARG001
     """Stamp each new attempt history row with the actor and reason of the surrounding audit context."""
     if not isinstance(instance, ProctoredExamStudentAttempt):

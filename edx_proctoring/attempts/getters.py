@@ -1,79 +1,68 @@
-"""Reading attempts: single-attempt getters (which expire a timed-out attempt on read) and lists."""
+"""The public getters of attempts. The single-attempt ones time an overdue attempt out as they read it.
+
+The interface says so: an attempt whose time ran out is submitted when it is read, so the timer poll and
+the pages, which read through these, never show a running clock past its deadline. That step is
+`attempts.expiry.expire_if_overdue`; the lists below read only. Constant-query readers for the pages
+(timer, staff lists, onboarding panel) are in the top-level `selectors` package.
+"""
 
 from __future__ import annotations
 
-from edx_proctoring.attempts.actions import Actor
-from edx_proctoring.attempts.lifecycle import perform_action
-from edx_proctoring.attempts.serialization import serialize_attempt
+from edx_proctoring.attempts.expiry import expire_if_overdue
+from edx_proctoring.attempts.serialization import ATTEMPT_RELATIONS, attempt_rows, serialize_attempt
 from edx_proctoring.models import ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
 from edx_proctoring.models.lookups import as_id
 from edx_proctoring.serializers import ProctoredExamSerializer, ProctoredExamStudentAllowanceSerializer
-from edx_proctoring.timing import attempt_deadline, has_attempt_timed_out
 
-_ATTEMPT_RELATIONS = ("proctored_exam", "user", "time_state")
-
-
-def _check_for_attempt_timeout(attempt: dict | None) -> dict | None:
-    """Submit an attempt whose time ran out (as of its deadline, not now) and return it re-read."""
-    if attempt is None or not has_attempt_timed_out(attempt):
-        return attempt
-    perform_action(
-        action="time_out", actor=Actor.system, attempt_id=attempt["id"], timeout_timestamp=attempt_deadline(attempt)
-    )
-    refreshed = ProctoredExamStudentAttempt.objects.select_related(*_ATTEMPT_RELATIONS).get(id=attempt["id"])
-    return serialize_attempt(refreshed)
+# Historic private name (6.1.x api), kept for callers that reach it there.
+_check_for_attempt_timeout = expire_if_overdue
 
 
 def _get_exam_attempt(attempt_obj) -> dict | None:
     if attempt_obj is None:
         return None
-    return _check_for_attempt_timeout(serialize_attempt(attempt_obj))
-
-
-def _attempts():
-    return ProctoredExamStudentAttempt.objects.select_related(*_ATTEMPT_RELATIONS)
+    return expire_if_overdue(serialize_attempt(attempt_obj))
 
 
 def get_current_exam_attempt(exam_id, user_id):
-    return _get_exam_attempt(
-        _attempts().filter(proctored_exam_id=as_id(exam_id), user_id=as_id(user_id)).order_by("-created", "-id").first()
-    )
+    rows = attempt_rows().filter(proctored_exam_id=as_id(exam_id), user_id=as_id(user_id))
+    return _get_exam_attempt(rows.order_by("-created", "-id").first())
 
 
 def get_exam_attempt_by_id(attempt_id):
-    return _get_exam_attempt(_attempts().filter(id=as_id(attempt_id)).first())
+    return _get_exam_attempt(attempt_rows().filter(id=as_id(attempt_id)).first())
 
 
 def get_exam_attempt_by_external_id(external_id):
-    return _get_exam_attempt(_attempts().filter(external_id=external_id).order_by("-created", "-id").first())
+    return _get_exam_attempt(attempt_rows().filter(external_id=external_id).order_by("-created", "-id").first())
 
 
 def get_exam_attempt_by_code(attempt_code):
-    return _get_exam_attempt(_attempts().filter(attempt_code=attempt_code).order_by("-created", "-id").first())
+    return _get_exam_attempt(attempt_rows().filter(attempt_code=attempt_code).order_by("-created", "-id").first())
 
 
 def get_all_exam_attempts(course_id):
     return [
         serialize_attempt(a)
-        for a in _attempts().filter(proctored_exam__course_id=course_id).order_by("-created", "-id")
+        for a in attempt_rows().filter(proctored_exam__course_id=course_id).order_by("-created", "-id")
     ]
 
 
 def get_filtered_exam_attempts(course_id, search_by):
     attempts = ProctoredExamStudentAttempt.objects.get_filtered_exam_attempts(course_id, search_by)
-    return [serialize_attempt(a) for a in attempts.select_related(*_ATTEMPT_RELATIONS)]
+    return [serialize_attempt(a) for a in attempts.select_related(*ATTEMPT_RELATIONS)]
 
 
 def get_user_attempts_by_exam_id(user_id, exam_id):
     attempts = ProctoredExamStudentAttempt.objects.get_user_attempts_by_exam_id(user_id, exam_id)
-    return [serialize_attempt(a) for a in attempts.select_related(*_ATTEMPT_RELATIONS)]
+    return [serialize_attempt(a) for a in attempts.select_related(*ATTEMPT_RELATIONS)]
 
 
 def get_active_exams_for_user(user_id, course_id=None):
     """The learner's started or ready-to-submit attempts, each with its exam and the learner's allowances on it."""
     attempts = list(
         ProctoredExamStudentAttempt.objects.get_active_student_attempts(user_id, course_id).select_related(
-            *_ATTEMPT_RELATIONS
+            *ATTEMPT_RELATIONS
         )
     )
     exam_ids = {attempt.proctored_exam_id for attempt in attempts}
