@@ -173,6 +173,51 @@
         return (data) => renderNodes(nodes, [data || {}]);
     }
 
+    // -- what the page serves: the API's base path and the status groups --------------------------------
+    //
+    // The `proctoring_js_config` template tag emits them as JSON in `#edx-proctoring-config`; a host may
+    // also set the base path alone (`PROCTORING_API_BASE`, or `data-proctoring-api-base` on <html>), as it
+    // sets the static URL. Read at each use, so a page that adds them after these scripts still counts.
+
+    const CONFIG_ELEMENT_ID = 'edx-proctoring-config';
+    const DEFAULT_API_BASE = '/api/edx_proctoring/v1';
+    // Only for pages without the served configuration; a Python test keeps it equal to statuses.py.
+    const DEFAULT_STATUS_GROUPS = {running: ['started', 'ready_to_submit']};
+
+    function servedConfig() {
+        const doc = root.document;
+        const el = doc && typeof doc.getElementById === 'function' ? doc.getElementById(CONFIG_ELEMENT_ID) : null;
+        if (!el || !el.textContent) {
+            return {};
+        }
+        try {
+            return JSON.parse(el.textContent) || {};
+        } catch (error) {
+            return {};
+        }
+    }
+
+    /** The API root, without a trailing slash: `/api/edx_proctoring/v1` unless the page says otherwise. */
+    function apiBase() {
+        const html = root.document && root.document.documentElement;
+        const base = root.PROCTORING_API_BASE
+            || (html && typeof html.getAttribute === 'function' && html.getAttribute('data-proctoring-api-base'))
+            || servedConfig().apiBase
+            || DEFAULT_API_BASE;
+        return String(base).replace(/\/+$/, '');
+    }
+
+    /** `path` (starting with '/') under the API root. */
+    function apiUrl(path) {
+        return `${apiBase()}${path}`;
+    }
+
+    /** The statuses of a named group of `statuses.py` (`running`, `pre_start`, ...). */
+    function statusGroup(name) {
+        const served = servedConfig().statusGroups || {};
+        return served[name] || DEFAULT_STATUS_GROUPS[name] || [];
+    }
+
     // -- templates by URL ------------------------------------------------------------------------------
 
     const templateCache = new Map();
@@ -486,6 +531,9 @@
         reloadPage,
         mountPanel,
         onReady,
+        apiBase,
+        apiUrl,
+        statusGroup,
     };
     ns.utils = utils;
     ns.Model = Model;

@@ -20,7 +20,7 @@
             this.courseId = options && options.courseId;
             this.pageNumber = 1;
             this.pagination = {count: 0, num_pages: 1, current_page: 1};
-            this.url = () => `/api/edx_proctoring/v1/proctored_exam/${this.courseId}/allowance` +
+            this.url = () => utils.apiUrl(`/proctored_exam/${this.courseId}/allowance`) +
                 `?page=${encodeURIComponent(this.pageNumber)}&page_size=${PAGE_SIZE}`;
         }
 

@@ -20,7 +20,7 @@
             this.filter = '';
             this.pagination = {has_previous: false, has_next: false, current_page: 1, total_pages: 1};
             this.url = () => {
-                let url = `/api/edx_proctoring/v1/proctored_exam/attempt/grouped/course_id/${this.courseId}`;
+                let url = utils.apiUrl(`/proctored_exam/attempt/grouped/course_id/${this.courseId}`);
                 if (this.searchText) {
                     url += `/search/${encodeURIComponent(this.searchText)}`;
                 }

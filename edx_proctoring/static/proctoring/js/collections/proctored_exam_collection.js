@@ -13,7 +13,7 @@
         constructor(models, options) {
             super(models, options);
             this.courseId = options && options.courseId;
-            this.url = () => `/api/edx_proctoring/v1/proctored_exam/exam/course_id/${this.courseId}`;
+            this.url = () => utils.apiUrl(`/proctored_exam/exam/course_id/${this.courseId}`);
         }
 
         /** 'timed', 'proctored', 'practice' or 'onboarding' (practice exams on a vendor with onboarding look alike here). */

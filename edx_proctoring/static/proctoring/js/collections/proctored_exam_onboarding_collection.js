@@ -28,7 +28,7 @@
                 if (this.statuses.length) {
                     query.set('statuses', this.statuses.join(','));
                 }
-                return `/api/edx_proctoring/v1/user_onboarding/status/course_id/${this.courseId}?${query.toString()}`;
+                return `${utils.apiUrl(`/user_onboarding/status/course_id/${this.courseId}`)}?${query.toString()}`;
             };
         }
 

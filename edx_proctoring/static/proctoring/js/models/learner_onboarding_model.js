@@ -6,7 +6,6 @@
     'use strict';
 
     const utils = root.edx.proctoring.utils;
-    const BASE_URL = '/api/edx_proctoring/v1/user_onboarding/status';
 
     class LearnerOnboardingModel extends utils.Model {
         constructor(attributes, options) {
@@ -21,7 +20,7 @@
                 if (this.username) {
                     query.set('username', this.username);
                 }
-                return `${BASE_URL}?${query.toString()}`;
+                return `${utils.apiUrl('/user_onboarding/status')}?${query.toString()}`;
             };
         }
     }

@@ -10,24 +10,24 @@
     root.edx.instructor_dashboard = root.edx.instructor_dashboard || {};
     const ns = root.edx.instructor_dashboard.proctoring = root.edx.instructor_dashboard.proctoring || {};
 
-    const URL = '/api/edx_proctoring/v1/proctored_exam/allowance';
+    const allowanceUrl = () => utils.apiUrl('/proctored_exam/allowance');
 
     class ProctoredExamAllowanceModel extends utils.Model {
         constructor(attributes, options) {
             super(attributes, options);
-            this.url = URL;
+            this.url = allowanceUrl;
         }
 
         save() {
             const data = this.toJSON();
-            return utils.request('PUT', URL, {
+            return utils.request('PUT', allowanceUrl(), {
                 exam_id: data.exam_id, user_info: data.user_info, key: data.key, value: String(data.value),
             });
         }
 
         destroy() {
             const data = this.toJSON();
-            return utils.request('DELETE', URL, {exam_id: data.exam_id, user_id: data.user_id, key: data.key});
+            return utils.request('DELETE', allowanceUrl(), {exam_id: data.exam_id, user_id: data.user_id, key: data.key});
         }
     }
 

@@ -11,18 +11,18 @@
     root.edx.instructor_dashboard = root.edx.instructor_dashboard || {};
     const ns = root.edx.instructor_dashboard.proctoring = root.edx.instructor_dashboard.proctoring || {};
 
-    const BASE = '/api/edx_proctoring/v1/proctored_exam';
+    const examsUrl = (path) => utils.apiUrl(`/proctored_exam${path}`);
 
     class ProctoredExamAttemptModel extends utils.Model {
         constructor(attributes, options) {
             super(attributes, options);
-            this.url = () => `${BASE}/attempt/${encodeURIComponent(this.get('id'))}`;
+            this.url = () => examsUrl(`/attempt/${encodeURIComponent(this.get('id'))}`);
         }
 
         resetAttempts() {
             const examId = encodeURIComponent(this.get('exam_id'));
             const userId = encodeURIComponent(this.get('user_id'));
-            return utils.request('DELETE', `${BASE}/exam_id/${examId}/user_id/${userId}/reset_attempts`);
+            return utils.request('DELETE', examsUrl(`/exam_id/${examId}/user_id/${userId}/reset_attempts`));
         }
 
         /** The attempt's clock and its adjustments: {attempt_id, deadline, paused, extension_minutes, adjustments}. */

@@ -14,7 +14,7 @@
     class ProctoredExamBulkAllowanceModel extends utils.Model {
         constructor(attributes, options) {
             super(attributes, options);
-            this.url = () => `/api/edx_proctoring/v1/proctored_exam/${this.get('course_id')}/bulk_allowance`;
+            this.url = () => utils.apiUrl(`/proctored_exam/${this.get('course_id')}/bulk_allowance`);
         }
 
         save() {

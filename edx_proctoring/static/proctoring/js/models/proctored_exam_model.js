@@ -12,13 +12,12 @@
     'use strict';
 
     const utils = root.edx.proctoring.utils;
-    const LEGACY_URL = '/api/edx_proctoring/v1/proctored_exam/attempt';
-    const RUNNING_STATUSES = ['started', 'ready_to_submit'];
+    const legacyUrl = () => utils.apiUrl('/proctored_exam/attempt');
     const NOT_IN_EXAM = {in_timed_exam: false, attempt_id: null, attempt_status: ''};
 
     function isRunning(payload) {
         return Boolean(payload && payload.in_timed_exam && payload.attempt_id !== null
-            && payload.attempt_id !== undefined && RUNNING_STATUSES.includes(payload.attempt_status));
+            && payload.attempt_id !== undefined && utils.statusGroup('running').includes(payload.attempt_status));
     }
 
     /** The timer payload to show from the exam endpoint's answer: the exam on screen first, while it runs. */
@@ -32,7 +31,7 @@
     }
 
     function examOnScreenUrl(exam) {
-        return `${LEGACY_URL}/course_id/${encodeURIComponent(exam.courseId)}`
+        return `${legacyUrl()}/course_id/${encodeURIComponent(exam.courseId)}`
             + `?content_id=${encodeURIComponent(exam.contentId)}&is_learning_mfe=false`;
     }
 
@@ -41,7 +40,7 @@
             super(attributes, options);
             const exam = options && options.examOnScreen;
             this.examOnScreen = exam && exam.courseId && exam.contentId ? exam : null;
-            this.url = (options && options.url) || (this.examOnScreen ? examOnScreenUrl(this.examOnScreen) : LEGACY_URL);
+            this.url = (options && options.url) || (() => (this.examOnScreen ? examOnScreenUrl(this.examOnScreen) : legacyUrl()));
             this.now = (options && options.now) || (() => Date.now());
             this.lastFetch = null;
         }

@@ -156,3 +156,39 @@ test('loadTemplate fetches each template once from /static/proctoring/templates/
     assert.equal(fetched.length, 1);
     await assert.rejects(utils.loadTemplate('no-such-template'));
 });
+
+// -- what the page serves: the API base path and the status groups ---------------------------------------
+
+function servePage(document, config) {
+    const el = document.createElement('script');
+    el.setAttribute('id', 'edx-proctoring-config');
+    el.setAttribute('type', 'application/json');
+    el.textContent = JSON.stringify(config);
+    document.body.appendChild(el);
+}
+
+test('without a served configuration the API lives under /api/edx_proctoring/v1', () => {
+    setup();
+    assert.equal(utils.apiUrl('/proctored_exam/allowance'), '/api/edx_proctoring/v1/proctored_exam/allowance');
+    assert.deepEqual(utils.statusGroup('running'), ['started', 'ready_to_submit']);
+    assert.deepEqual(utils.statusGroup('no_such_group'), []);
+});
+
+test('a served configuration moves every request under its base path and supplies the status groups', async () => {
+    const {document, server, edx} = setup();
+    servePage(document, {apiBase: '/lms/proctoring/v1/', statusGroups: {running: ['started']}});
+    server.route('GET', '/lms/proctoring/v1/proctored_exam/exam/course_id/c1', 200, []);
+
+    const exams = new edx.instructor_dashboard.proctoring.ProctoredExamCollection([], {courseId: 'c1'});
+    await exams.fetch();
+
+    assert.equal(server.callsTo('GET', '/lms/proctoring/v1/proctored_exam/exam/course_id/c1').length, 1);
+    assert.deepEqual(utils.statusGroup('running'), ['started']);
+});
+
+test('a host that sets only the base path on <html> wins over the served one', () => {
+    const {document} = setup();
+    servePage(document, {apiBase: '/served'});
+    document.documentElement.setAttribute('data-proctoring-api-base', '/host/api');
+    assert.equal(utils.apiUrl('/x'), '/host/api/x');
+});

@@ -70,7 +70,7 @@
             status_label: statusLabel(attempt.status),
             can_resume: attempt.status === 'error' && Boolean(attempt.is_resumable) && !attempt.ready_to_resume,
             is_ready_to_resume: Boolean(attempt.ready_to_resume),
-            is_running: RUNNING_STATUSES.includes(attempt.status),
+            is_running: utils.statusGroup('running').includes(attempt.status),
             paused: Boolean(attempt.paused),
             review_overdue: Boolean(attempt.review_overdue),
             extension_minutes: Number(attempt.extension_minutes) || 0,
@@ -79,8 +79,6 @@
     }
 
     // -- the clock of a running attempt: more time, take some back, pause, resume ---------------------------
-
-    const RUNNING_STATUSES = ['started', 'ready_to_submit'];
 
     const ADJUSTMENT_KINDS = {
         extension: {

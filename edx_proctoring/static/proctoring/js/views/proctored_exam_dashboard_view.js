@@ -21,7 +21,7 @@
                 this.ready = Promise.resolve(this);
                 return;
             }
-            this.dashboardUrl = `/api/edx_proctoring/v1/instructor/${this.courseId}`;
+            this.dashboardUrl = utils.apiUrl(`/instructor/${this.courseId}`);
             this.templatePromise = utils.loadTemplate('dashboard');
             this.templatePromise.catch(() => null); // handled when the panel is activated
             const accordion = root.document.querySelector('#proctoring-accordion');

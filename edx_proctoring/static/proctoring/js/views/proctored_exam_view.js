@@ -30,7 +30,6 @@
     const POLL_INTERVAL_MS = 60 * 1000;
     const TICK_MS = 1000;
     const EXPIRY_HOLD_SECONDS = 5;
-    const ACTIVE_STATUSES = ['started', 'ready_to_submit'];
     // How long after a form submit the page's unload counts as that submit's navigation.
     const FORM_SUBMIT_GRACE_MS = 3000;
     const TIMER_HIDDEN_KEY = 'edx_proctoring.timer_hidden';
@@ -327,7 +326,7 @@
                 return this;
             }
             const inExam = Boolean(data.in_timed_exam) && data.attempt_id !== null && data.attempt_id !== undefined;
-            if (!inExam || (data.attempt_status && !ACTIVE_STATUSES.includes(data.attempt_status))) {
+            if (!inExam || (data.attempt_status && !utils.statusGroup('running').includes(data.attempt_status))) {
                 if (this.active) {
                     // The attempt ended elsewhere (timed out, submitted, error): show the page for its new state.
                     this.leave();
