@@ -6,7 +6,7 @@ connection details of the local servers overridable through DB_HOST, DB_PORT, DB
 
 import os
 
-SECRET_KEY = "test-only-secret-key"  # noqa: S105
+SECRET_KEY = "test-only-secret-key"
 DEBUG = False
 USE_TZ = True
 TIME_ZONE = "UTC"

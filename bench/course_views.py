@@ -49,8 +49,8 @@ class LazyEnrollments:
 
 class LazyEnrollmentsService:
     def get_enrollments_can_take_proctored_exams(self, course_id, text_search=None):
-        from django.contrib.auth import get_user_model  # noqa: PLC0415
-        from django.db.models import Q  # noqa: PLC0415
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
 
         users = get_user_model().objects.filter(email__endswith=LEARNER_EMAIL_DOMAIN)
         if text_search:
@@ -60,14 +60,14 @@ class LazyEnrollmentsService:
 
 def register_host() -> None:
     """The lazy enrollments service, and the test backend (it does onboarding) the course's exams use."""
-    import edx_proctoring.tests  # noqa: F401, PLC0415 (importing it registers the test backends)
-    from edx_proctoring import runtime  # noqa: PLC0415
+    import edx_proctoring.tests  # noqa: F401 - importing it registers the test backends
+    from edx_proctoring import runtime
 
     runtime.set_runtime_service("enrollments", LazyEnrollmentsService())
 
 
 def seed_exams():
-    from edx_proctoring.models import ProctoredExam  # noqa: PLC0415
+    from edx_proctoring.models import ProctoredExam
 
     common = {"course_id": COURSE_ID, "time_limit_mins": 90, "is_proctored": True, "is_active": True}
     final = ProctoredExam.objects.create(
@@ -89,9 +89,9 @@ def seed_exams():
 
 def seed_learners(*, final, onboarding, first: int, count: int) -> None:
     """Learners numbered from `first`, each with a submitted attempt on the final, some with more."""
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
+    from django.contrib.auth import get_user_model
 
-    from edx_proctoring.models import (  # noqa: PLC0415
+    from edx_proctoring.models import (
         ProctoredExamSoftwareSecureComment,
         ProctoredExamSoftwareSecureReview,
         ProctoredExamStudentAllowance,
@@ -169,7 +169,7 @@ def seed_learners(*, final, onboarding, first: int, count: int) -> None:
 
 
 def urls() -> list[tuple[str, str]]:
-    from django.urls import reverse  # noqa: PLC0415
+    from django.urls import reverse
 
     allowances = reverse("edx_proctoring:proctored_exam.allowance", args=[COURSE_ID])
     return [
@@ -182,10 +182,10 @@ def urls() -> list[tuple[str, str]]:
 
 def violation_report(*, traced: bool) -> dict:
     """Time the report's list (as the api returns it), or its iterator's peak memory under tracemalloc."""
-    from django.db import connection  # noqa: PLC0415
-    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    from edx_proctoring.reports import get_exam_violation_report, iter_exam_violation_report  # noqa: PLC0415
+    from edx_proctoring.reports import get_exam_violation_report, iter_exam_violation_report
 
     with CaptureQueriesContext(connection) as captured:
         if traced:

@@ -27,10 +27,10 @@ def _bulk(model, rows: list) -> None:
 
 def seed_finished_attempts(size: int, *, run: int) -> None:
     # Imported here: bench/run.py imports this module for its options before Django is set up.
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
-    from django.db.models import Max  # noqa: PLC0415
+    from django.contrib.auth import get_user_model
+    from django.db.models import Max
 
-    from edx_proctoring.models import (  # noqa: PLC0415
+    from edx_proctoring.models import (
         ProctoredExam,
         ProctoredExamSoftwareSecureComment,
         ProctoredExamSoftwareSecureReview,
@@ -142,7 +142,7 @@ def seed_finished_attempts(size: int, *, run: int) -> None:
 
 
 def purge_once(size: int, *, run: int, traced: bool) -> dict:
-    from edx_proctoring.retention import purge_expired_data  # noqa: PLC0415
+    from edx_proctoring.retention import purge_expired_data
 
     began = time.perf_counter()
     seed_finished_attempts(size, run=run)

@@ -41,13 +41,13 @@ ATTEMPTS_PER_PAIR = 2
 
 
 def _django():
-    import django  # noqa: PLC0415
+    import django
 
     django.setup()
 
 
 def seed_exams():
-    from edx_proctoring.models import ProctoredExam  # noqa: PLC0415
+    from edx_proctoring.models import ProctoredExam
 
     return [
         ProctoredExam.objects.create(
@@ -66,9 +66,9 @@ def seed_exams():
 
 def seed_attempts(exams, *, first_user: int, total: int):
     """Add `total` attempts: learners numbered from `first_user`, each with two attempts on every exam."""
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
+    from django.contrib.auth import get_user_model
 
-    from edx_proctoring.models import ProctoredExamStudentAttempt  # noqa: PLC0415
+    from edx_proctoring.models import ProctoredExamStudentAttempt
 
     users_needed = total // (EXAMS * ATTEMPTS_PER_PAIR)
     user_model = get_user_model()
@@ -100,8 +100,8 @@ def seed_attempts(exams, *, first_user: int, total: int):
 
 
 def measure(client, url, repeat):
-    from django.db import connection  # noqa: PLC0415
-    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     timings, queries, status = [], None, None
     for _ in range(repeat):
@@ -142,13 +142,13 @@ def _emit(row: dict) -> None:
 def worker(args) -> None:
     """Runs in a process whose DB variable selects the database; prints one BENCH-ROW line per result."""
     _django()
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
-    from django.db import connection  # noqa: PLC0415
-    from django.test import Client  # noqa: PLC0415
-    from django.test.utils import setup_test_environment  # noqa: PLC0415
-    from django.urls import reverse  # noqa: PLC0415
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
 
-    from edx_proctoring.models import ProctoredExamStudentAttempt  # noqa: PLC0415
+    from edx_proctoring.models import ProctoredExamStudentAttempt
 
     setup_test_environment()
     # The throwaway database: created here (dropped first if an earlier run left it), destroyed at the end.
@@ -179,7 +179,7 @@ def worker(args) -> None:
         adjusted_poll_url = reverse("edx_proctoring:proctored_exam.attempt", args=[adjusted_attempt.id])
         grouped_url = reverse("edx_proctoring:proctored_exam.attempts.grouped.course", args=[COURSE_ID])
 
-        from bench import course_views  # noqa: PLC0415
+        from bench import course_views
 
         course_views.register_host()
         course_final, course_onboarding = course_views.seed_exams()
@@ -223,13 +223,13 @@ def worker(args) -> None:
                 measure_course_views(args, learners=course_learners, client=staff_client, repeat=repeat)
 
         if args.sweep_size:
-            from bench.sweep import run_sweeps  # noqa: PLC0415
+            from bench.sweep import run_sweeps
 
             # The poll's started attempt would be swept too: it is not overdue (600 minutes), so it stays.
             traced = tuple(int(n) for n in args.sweep_traced_sizes.split(",") if n.strip())
             for result in run_sweeps(args.sweep_size, traced):
                 _emit({"kind": "sweep", "db": args.db, **result})
-        from bench import purge  # noqa: PLC0415
+        from bench import purge
 
         purge.run_in_worker(args, emit=_emit)
     finally:
@@ -238,8 +238,8 @@ def worker(args) -> None:
 
 def _attempt_with_adjustments(*, learner, exam, staff, model):
     """A running attempt that staff extended, paused and resumed: the poll reads its clock too."""
-    from edx_proctoring.attempts.actions import Actor  # noqa: PLC0415
-    from edx_proctoring.attempts.lifecycle import adjust_attempt_time  # noqa: PLC0415
+    from edx_proctoring.attempts.actions import Actor
+    from edx_proctoring.attempts.lifecycle import adjust_attempt_time
 
     attempt = model.objects.create(
         user=learner,
@@ -258,9 +258,9 @@ def _attempt_with_adjustments(*, learner, exam, staff, model):
 
 def course_size(args, *, size: int, learners: int, exams) -> int:
     """Grow the large course to `size` learners (one attempt each on its final); the learners it now has."""
-    from django.db import connection  # noqa: PLC0415
+    from django.db import connection
 
-    from bench import course_views  # noqa: PLC0415
+    from bench import course_views
 
     began = time.perf_counter()
     final, onboarding = exams
@@ -275,7 +275,7 @@ def course_size(args, *, size: int, learners: int, exams) -> int:
 
 
 def measure_course_views(args, *, learners: int, client, repeat: int) -> None:
-    from bench import course_views  # noqa: PLC0415
+    from bench import course_views
 
     for label, url in course_views.urls():
         median, p90, queries, status = measure(client, url, repeat)
@@ -346,7 +346,7 @@ def main():
     parser.add_argument(
         "--sweep-traced-sizes", default="1000,2000", help="sizes of the sweeps run under tracemalloc (peak memory)"
     )
-    from bench import purge  # noqa: PLC0415
+    from bench import purge
 
     purge.add_arguments(parser)
     parser.add_argument(
@@ -437,7 +437,7 @@ def print_table(rows: list[dict], notes: list[str], seconds: float) -> None:
                 f"{row.get('worker_seconds', 0):.1f} s of worker time; each side effect once per attempt: "
                 f"{'yes' if complete else effects}"
             )
-    from bench import purge  # noqa: PLC0415
+    from bench import purge
 
     purge.print_rows(rows)
     for db in sorted({row["db"] for row in rows if row["kind"] == "endpoint"}):

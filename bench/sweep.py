@@ -63,12 +63,12 @@ class _Host:
 
     @contextlib.contextmanager
     def installed(self):
-        from django.apps import apps  # noqa: PLC0415
-        from eventtracking import tracker  # noqa: PLC0415
+        from django.apps import apps
+        from eventtracking import tracker
 
-        from edx_proctoring import runtime  # noqa: PLC0415
-        from edx_proctoring.signals import exam_attempt_status_signal  # noqa: PLC0415
-        from edx_proctoring.tests.test_services import MockCreditService, MockInstructorService  # noqa: PLC0415
+        from edx_proctoring import runtime
+        from edx_proctoring.signals import exam_attempt_status_signal
+        from edx_proctoring.tests.test_services import MockCreditService, MockInstructorService
 
         credit, instructor = MockCreditService(), MockInstructorService()
         credit.set_credit_requirement_status = self.credit

@@ -17,7 +17,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEMO_PORT = int(os.environ.get("DEMO_PORT", "8000"))
 DEMO_VENDOR_PORT = int(os.environ.get("DEMO_VENDOR_PORT", "11136"))
 
-SECRET_KEY = "demo-only-secret-key-never-use-in-production"  # noqa: S105 - a local demo
+SECRET_KEY = "demo-only-secret-key-never-use-in-production"  # a local demo
 DEBUG = os.environ.get("DEMO_DEBUG", "1") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 USE_TZ = True
@@ -152,7 +152,7 @@ PROCTORING_BACKENDS = {
 # mock_vendor_review) with RS512 JWTs signed by the demo's private key, standing in for the tokens an
 # LMS's OAuth2 provider issues; JWT_AUTH is what the README's operator notes ask of a production host.
 DEMO_VENDOR_USERNAME = "mock-vendor"
-DEMO_JWT_SECRET = "demo-jwt-secret-for-the-local-demo-only"  # noqa: S105 - a local demo
+DEMO_JWT_SECRET = "demo-jwt-secret-for-the-local-demo-only"  # a local demo
 DEMO_JWT_ISSUER = f"{LMS_ROOT_URL}/oauth2"
 DEMO_JWT_AUDIENCE = "demo-lms"
 DEMO_JWT_PRIVATE_KEY_FILE = VAR_DIR / "jwt-signing-key.pem"

@@ -248,9 +248,9 @@ class ProctoredExamSoftwareSecureReviewAdmin(_RefusableChangeMixin, admin.ModelA
 
     def save_model(self, request, obj, form, change):
         # The lazy import keeps the admin importable while the review module's dependencies load.
-        from edx_proctoring.attempts.actions import Actor  # noqa: PLC0415
-        from edx_proctoring.audit_trail import audit_context, record_audit  # noqa: PLC0415
-        from edx_proctoring.reviews import apply_review_outcome  # noqa: PLC0415
+        from edx_proctoring.attempts.actions import Actor
+        from edx_proctoring.audit_trail import audit_context, record_audit
+        from edx_proctoring.reviews import apply_review_outcome
 
         obj.reviewed_by = request.user
         try:
@@ -393,14 +393,14 @@ class ProctoredExamStudentAttemptAdmin(_RefusableChangeMixin, SimpleHistoryAdmin
     def save_model(self, request, obj, form, change):
         """Never a raw save: a status change runs the lifecycle (emails, credit, vendor), or is refused."""
         # Imported here: the lifecycle pulls in the backends, which the admin autodiscovery should not.
-        from edx_proctoring.attempts.actions import Actor  # noqa: PLC0415
-        from edx_proctoring.attempts.lifecycle import perform_action  # noqa: PLC0415
+        from edx_proctoring.attempts.actions import Actor
+        from edx_proctoring.attempts.lifecycle import perform_action
 
         new_status = form.cleaned_data["status"]
         current = ProctoredExamStudentAttempt.objects.filter(id=obj.id).values_list("status", flat=True).first()
         if new_status == current:
             return
-        from edx_proctoring.audit_trail import audited_attempt_action  # noqa: PLC0415
+        from edx_proctoring.audit_trail import audited_attempt_action
 
         try:
             with audited_attempt_action(

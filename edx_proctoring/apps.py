@@ -54,7 +54,7 @@ BACKEND_CONFIGURATION_ALLOW_LIST = frozenset(
 BACKEND_ENTRY_POINT_NAMESPACE = "openedx.proctoring"
 
 
-def make_worker_config(backends, out="/tmp/workers.json"):  # noqa: S108 - the historic default path
+def make_worker_config(backends, out="/tmp/workers.json"):  # the historic default path
     """Write the webpack entries of the backends' browser workers; True when a file was written."""
     node_modules = config.node_modules_root()
     if not node_modules:
@@ -126,12 +126,12 @@ class EdxProctoringConfig(AppConfig):
 
     def ready(self):
         # Attributes attempt history rows to the actor and reason of the surrounding audit context.
-        from edx_proctoring import audit_trail  # noqa: F401, PLC0415
+        from edx_proctoring import audit_trail  # noqa: F401
 
         # Installs the decline cascade into the effects, which cannot import it (it re-enters the lifecycle).
-        from edx_proctoring.attempts import decline_cascade  # noqa: F401, PLC0415
-        from edx_proctoring.checks import register_checks  # noqa: PLC0415
-        from edx_proctoring.migration_checks import check_partially_migrated_database  # noqa: PLC0415
+        from edx_proctoring.attempts import decline_cascade  # noqa: F401
+        from edx_proctoring.checks import register_checks
+        from edx_proctoring.migration_checks import check_partially_migrated_database
 
         register_checks()
         register(check_partially_migrated_database, Tags.database)
@@ -256,7 +256,7 @@ class BackendRegistry(dict):
 
 def _entry_point_backend_classes():
     """(name, class) of every installed `openedx.proctoring` plugin; a broken plugin is skipped with a warning."""
-    from importlib.metadata import entry_points  # noqa: PLC0415
+    from importlib.metadata import entry_points
 
     for entry_point in entry_points(group=BACKEND_ENTRY_POINT_NAMESPACE):
         try:

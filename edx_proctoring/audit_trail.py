@@ -75,7 +75,7 @@ def current_audit() -> AuditContext:
 
 
 @receiver(pre_create_historical_record, dispatch_uid="edx_proctoring.audit_trail.attribute_attempt_history")
-def _attribute_attempt_history(sender, instance, history_instance, **kwargs):  # noqa: ARG001
+def _attribute_attempt_history(sender, instance, history_instance, **kwargs):
     """Stamp each new attempt history row with the actor and reason of the surrounding audit context."""
     if not isinstance(instance, ProctoredExamStudentAttempt):
         return

@@ -22,7 +22,7 @@ CHECK_ID = f"{APP_LABEL}.E010"
 
 def historic_migration_names() -> list[str]:
     """The names of the 25 migrations the squashed one replaces, in order."""
-    from django.db.migrations.loader import MigrationLoader  # noqa: PLC0415 - reads every app's migrations
+    from django.db.migrations.loader import MigrationLoader  # reads every app's migrations
 
     loader = MigrationLoader(None, ignore_no_migrations=True)
     return [name for _app, name in loader.disk_migrations[(APP_LABEL, SQUASHED_MIGRATION)].replaces]

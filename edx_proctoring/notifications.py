@@ -29,7 +29,7 @@ STATUS_EMAILS = {
 def learner_language(user):
     """The learner's chosen site language (edx-platform's ``pref-lang`` preference), or None for the active one."""
     try:
-        from openedx.core.djangoapps.user_api.preferences.api import get_user_preference  # noqa: PLC0415
+        from openedx.core.djangoapps.user_api.preferences.api import get_user_preference
     except ImportError:
         return None
     try:

@@ -82,7 +82,7 @@ class PurgeResult:
 def _backend_groups() -> list[str | None]:
     """Backend names exams use (None: the default backend), each purged with its own retention."""
     names = {name for name in config.proctoring_backends() if name != "DEFAULT"}
-    from edx_proctoring.models import ProctoredExam  # noqa: PLC0415 - one list query
+    from edx_proctoring.models import ProctoredExam  # one list query
 
     names |= set(ProctoredExam.objects.order_by().values_list("backend", flat=True).distinct()) - {None, ""}
     return [None, *sorted(names)]

@@ -14,7 +14,7 @@ class ProctoringService:
         return cls._instance
 
     def __init__(self):
-        from edx_proctoring import api  # noqa: PLC0415 - the service is created after apps are ready
+        from edx_proctoring import api  # the service is created after apps are ready
 
         for name in dir(api):
             function = getattr(api, name)

@@ -40,7 +40,7 @@ from edx_proctoring.timing import (  # noqa: F401
 
 def __getattr__(name: str) -> Any:
     if name == "AuthenticatedAPIView":
-        from edx_proctoring.http.base import AuthenticatedAPIView  # noqa: PLC0415 - the HTTP layer, on demand
+        from edx_proctoring.http.base import AuthenticatedAPIView  # the HTTP layer, on demand
 
         return AuthenticatedAPIView
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -34,7 +34,7 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60) ->
         if process.poll() is not None:
             raise SystemExit(f"process on port {port} exited with {process.returncode}")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # noqa: S310 - loopback
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # loopback
             return
         except urllib.error.HTTPError:
             return
@@ -156,7 +156,7 @@ def _faults(stack: Stack, run_seconds: int, log: list[str]) -> None:
 
 
 def _queue_length(redis_url: str) -> int:
-    import redis  # noqa: PLC0415
+    import redis
 
     client = redis.Redis.from_url(redis_url)
     return int(client.llen("edx_proctoring_loadtest")) + int(client.hlen("unacked"))
@@ -213,9 +213,9 @@ def main() -> int:
         {k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "LOADTEST_VAR_DIR", "DEMO_PORT", "DEMO_VENDOR_PORT")}
     )
     sys.path.insert(0, str(ROOT))
-    import psycopg  # noqa: PLC0415
+    import psycopg
 
-    from loadtest import settings  # noqa: PLC0415
+    from loadtest import settings
 
     db = settings.DATABASES["default"]
     with psycopg.connect(
@@ -225,7 +225,7 @@ def main() -> int:
         admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
     manage = [PYTHON, "-m", "django"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    import redis  # noqa: PLC0415
+    import redis
 
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
 
@@ -291,7 +291,7 @@ def main() -> int:
         # The vendor reviews a second after each submission; the worker drains the queue.
         record = json.loads(outcomes_file.read_text()) if outcomes_file.exists() else {"retried": 0, "outcomes": {}}
         users_data = json.loads(users_file.read_text())
-        from loadtest import check  # noqa: PLC0415
+        from loadtest import check
 
         deadline = time.monotonic() + 60
         while True:

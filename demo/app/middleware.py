@@ -23,7 +23,7 @@ class DemoErrorPagesMiddleware:
             and not request.path.startswith(_NOT_PAGES)
             and response.get("Content-Type", "").startswith("text/html")
         ):
-            from demo.app.views import not_found  # noqa: PLC0415 - views import the models, this runs first
+            from demo.app.views import not_found  # views import the models, this runs first
 
             return not_found(request)
         return response

@@ -100,7 +100,7 @@ def sign_callback_body(*, body: str | bytes, key: str | bytes) -> str:
 
 def psi_backend_names() -> list[str]:
     """The configured backend names whose class is the PSI provider, in settings order."""
-    from edx_proctoring.backends.software_secure import SoftwareSecureBackendProvider  # noqa: PLC0415
+    from edx_proctoring.backends.software_secure import SoftwareSecureBackendProvider
 
     backends = apps.get_app_config("edx_proctoring").backends
     return [name for name, backend in backends.items() if isinstance(backend, SoftwareSecureBackendProvider)]

@@ -25,7 +25,7 @@ class MockVendorBackendProvider(BaseRestProctoringProvider):
     base_url = DEFAULT_BASE_URL
 
     def __init__(self, client_id=None, client_secret=None, **kwargs):
-        from edx_proctoring.mock_vendor.server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET  # noqa: PLC0415
+        from edx_proctoring.mock_vendor.server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
         super().__init__(
             client_id=client_id or DEFAULT_CLIENT_ID, client_secret=client_secret or DEFAULT_CLIENT_SECRET, **kwargs

@@ -173,7 +173,7 @@ class BaseRestProctoringProvider(ProctoringBackendProvider):
         """URL of the vendor's browser worker bundle (webpack-loader ``WORKERS`` config), '' when unknown."""
         package = getattr(self, "npm_module", None) or type(self).__module__.split(".")[0]
         try:
-            from webpack_loader.utils import get_files  # noqa: PLC0415
+            from webpack_loader.utils import get_files
         except ImportError:
             return ""
         try:

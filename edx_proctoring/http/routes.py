@@ -42,7 +42,7 @@ def handler_accepts(handler: Callable | None, names: Iterable[str]) -> bool:
     return names <= accepted and required <= names
 
 
-def drop_unroutable_methods(endpoints, **kwargs):  # noqa: ARG001 - drf-spectacular preprocessing hook
+def drop_unroutable_methods(endpoints, **kwargs):  # drf-spectacular preprocessing hook
     """Leave out of the document each (route, method) whose handler does not take the route's parameters."""
     kept = []
     for path, path_regex, method, callback in endpoints:

@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(message)s")
     if args.lti_tool:
-        from edx_proctoring.mock_vendor.lti_tool import serve  # noqa: PLC0415 - only the LTI mode needs it
+        from edx_proctoring.mock_vendor.lti_tool import serve  # only the LTI mode needs it
 
         return serve(args)
     vendor = MockVendor(

@@ -300,7 +300,7 @@ class LmsCallbacks:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - operator URL
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # operator URL
                 result.status, result.body = response.status, response.read().decode("utf-8", "replace")
                 result.error = None
         except urllib.error.HTTPError as exc:

@@ -701,8 +701,8 @@ def _handler_for(tool: MockLtiTool) -> type[BaseHTTPRequestHandler]:
 
 def serve(args) -> int:
     """Run the tool until SIGTERM or Ctrl-C (``python -m edx_proctoring.mock_vendor --lti-tool ...``)."""
-    import contextlib  # noqa: PLC0415 - the command line only
-    import signal  # noqa: PLC0415
+    import contextlib  # the command line only
+    import signal
 
     platform = None
     if args.lti_platform_url:

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 11136
 DEFAULT_CLIENT_ID = "mock-vendor-client"
-DEFAULT_CLIENT_SECRET = "mock-vendor-secret-not-for-production-use"  # noqa: S105 - a test tool's well-known default
+DEFAULT_CLIENT_SECRET = "mock-vendor-secret-not-for-production-use"  # a test tool's well-known default
 TOKEN_LIFETIME = 3600
 
 

@@ -194,7 +194,7 @@ class ProctoredExamStudentAllowanceHistory(TimeStampedModel):
 
 @receiver(pre_save, sender=ProctoredExamStudentAllowance)
 @receiver(pre_delete, sender=ProctoredExamStudentAllowance)
-def _archive_allowance(sender, instance, **kwargs):  # noqa: ARG001
+def _archive_allowance(sender, instance, **kwargs):
     """Keep the version being replaced or deleted; the audit trail is part of the model."""
     if instance.id is None:
         return

@@ -22,7 +22,7 @@ def archive_model(model, instance, **mapping):
 
 @receiver(pre_save, sender=ProctoredExamReviewPolicy)
 @receiver(pre_delete, sender=ProctoredExamReviewPolicy)
-def _archive_review_policy(sender, instance, **kwargs):  # noqa: ARG001
+def _archive_review_policy(sender, instance, **kwargs):
     """Keep the version being replaced or deleted (creation is not archived)."""
     if instance.id is None:
         return

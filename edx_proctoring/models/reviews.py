@@ -96,7 +96,7 @@ class ProctoredExamSoftwareSecureComment(TimeStampedModel):
 
 @receiver(pre_save, sender=ProctoredExamSoftwareSecureReview)
 @receiver(pre_delete, sender=ProctoredExamSoftwareSecureReview)
-def _archive_review(sender, instance, **kwargs):  # noqa: ARG001
+def _archive_review(sender, instance, **kwargs):
     """Keep the version being overwritten or deleted."""
     if instance.id is None:
         return
@@ -106,7 +106,7 @@ def _archive_review(sender, instance, **kwargs):  # noqa: ARG001
 
 
 @receiver(post_delete, sender=ProctoredExamStudentAttempt)
-def _deactivate_review_of_deleted_attempt(sender, instance, **kwargs):  # noqa: ARG001
+def _deactivate_review_of_deleted_attempt(sender, instance, **kwargs):
     """A review outlives its attempt only as a record: mark it as belonging to no live attempt."""
     if instance.attempt_code:
         ProctoredExamSoftwareSecureReview.objects.filter(attempt_code=instance.attempt_code).update(

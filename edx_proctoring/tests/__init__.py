@@ -11,7 +11,7 @@ from edx_proctoring.backends.tests.test_backend import NoRulesTestBackendProvide
 
 
 def _register_test_backends():
-    from edx_proctoring.apps import EdxProctoringConfig  # noqa: PLC0415
+    from edx_proctoring.apps import EdxProctoringConfig
 
     EdxProctoringConfig.extra_backend_classes.setdefault("test", TestBackendProvider)
     EdxProctoringConfig.extra_backend_classes.setdefault("mock_proctoring_without_rules", NoRulesTestBackendProvider)

@@ -49,7 +49,7 @@ def admin_client(client, superuser, host_services):
 
 def _url(model, view, *args):
     name = f"admin:edx_proctoring_{model._meta.model_name}_{view}"
-    from django.urls import reverse  # noqa: PLC0415
+    from django.urls import reverse
 
     return reverse(name, args=args)
 
@@ -78,7 +78,7 @@ def test_registered_models():
         ProctoredExamSoftwareSecureReviewHistory,
         ProctoredExamStudentAttempt,
     } <= registered
-    from edx_proctoring.models import ProctoredExamStudentAllowance  # noqa: PLC0415
+    from edx_proctoring.models import ProctoredExamStudentAllowance
 
     assert ProctoredExamStudentAllowance not in registered
 

@@ -23,7 +23,7 @@ def worker():
     """A worker thread consuming this run's queue on Redis; it closes its DB connection after each task."""
     if not redis_is_reachable():
         pytest.skip(f"no Redis broker answers at {REDIS_URL}")
-    from celery.contrib.testing.worker import start_worker  # noqa: PLC0415 - only when Redis is there
+    from celery.contrib.testing.worker import start_worker  # only when Redis is there
 
     def _close_db(**_kwargs):
         connection.close()
@@ -59,10 +59,10 @@ def test_beat_entry_sent_through_redis_submits_an_expired_attempt(worker, host_s
 
 
 def test_the_overdue_review_entry_on_a_worker_verifies_a_review_the_vendor_dropped(worker, host_services, settings):
-    from edx_proctoring.mock_vendor import MockVendor  # noqa: PLC0415
-    from edx_proctoring.mock_vendor.state import FAULT_DROP_CALLBACKS  # noqa: PLC0415
-    from edx_proctoring.tests.factories import ProctoredExamFactory  # noqa: PLC0415
-    from edx_proctoring.tests.vendors.conftest import configure_backend  # noqa: PLC0415
+    from edx_proctoring.mock_vendor import MockVendor
+    from edx_proctoring.mock_vendor.state import FAULT_DROP_CALLBACKS
+    from edx_proctoring.tests.factories import ProctoredExamFactory
+    from edx_proctoring.tests.vendors.conftest import configure_backend
 
     with MockVendor(hold_callbacks=True, callback_retries=0) as vendor:
         configure_backend(settings, vendor)

@@ -108,7 +108,7 @@ def test_given_no_learning_mfe_when_its_url_is_read_then_it_is_blank():
     with override_settings(LEARNING_MICROFRONTEND_URL="https://learning.example.org"):
         assert config.learning_mfe_url() == "https://learning.example.org"
     with override_settings():
-        from django.conf import settings  # noqa: PLC0415 - deleting the setting needs the object itself
+        from django.conf import settings  # deleting the setting needs the object itself
 
         del settings.LEARNING_MICROFRONTEND_URL
         assert config.learning_mfe_url() == ""

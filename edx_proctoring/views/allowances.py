@@ -19,7 +19,7 @@ from edx_proctoring.selectors import allowance_list, staff_lists
 
 def _allowances():
     # Imported when used: the allowances domain module may load after the URL configuration.
-    from edx_proctoring import allowances  # noqa: PLC0415
+    from edx_proctoring import allowances
 
     return allowances
 

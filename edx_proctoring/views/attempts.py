@@ -334,7 +334,7 @@ class ProctoredExamAttemptView(ProctoredAPIView):
                 allowed_minutes_for(exam=exam, user_id=user.id, resume_seconds=None, extra_minutes=view.extra_minutes)
             )
             if kind_of(exam) is ExamKind.PROCTORED:
-                from edx_proctoring.prerequisites import check_prerequisites  # noqa: PLC0415
+                from edx_proctoring.prerequisites import check_prerequisites
 
                 check_prerequisites(exam, user.id)
             return {}
@@ -346,7 +346,7 @@ class ProctoredExamAttemptView(ProctoredAPIView):
             break_minutes=view.break_minutes.get(exam["id"]),
         )
         if exam["is_proctored"] and view.current["status"] in Status.onboarding_errors:
-            from edx_proctoring.onboarding import get_onboarding_exam_link  # noqa: PLC0415
+            from edx_proctoring.onboarding import get_onboarding_exam_link
 
             exam["onboarding_link"] = get_onboarding_exam_link(exam["course_id"], user, is_learning_mfe)
         return payload

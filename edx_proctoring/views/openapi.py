@@ -502,7 +502,7 @@ def _json_schema(operation, status_code):
 
 def _mark_nullable_columns(schemas):
     """A property read from a nullable column may be null (a not yet started attempt has no started_at)."""
-    from django.apps import apps  # noqa: PLC0415
+    from django.apps import apps
 
     for component, model_name in MODEL_COMPONENTS.items():
         properties = schemas.get(component, {}).get("properties", {})
@@ -513,7 +513,7 @@ def _mark_nullable_columns(schemas):
                 prop["nullable"] = True
 
 
-def correct_schema(result, generator, request, public):  # noqa: ARG001 - drf-spectacular postprocessing hook
+def correct_schema(result, generator, request, public):  # drf-spectacular postprocessing hook
     _mark_nullable_columns(result.get("components", {}).get("schemas", {}))
     paths = result.get("paths", {})
     exam_list = {"type": "array", "items": EXAM_REF}

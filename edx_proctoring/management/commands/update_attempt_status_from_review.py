@@ -31,7 +31,7 @@ class Command(BaseCommand):
         add_batch_arguments(parser)
 
     def handle(self, *args, **options):
-        from edx_proctoring.reviews import apply_review_outcome  # noqa: PLC0415 - loads the whole review domain
+        from edx_proctoring.reviews import apply_review_outcome  # loads the whole review domain
 
         start = _parse_date(name="--start_date_time", value=options["start_date_time"])
         end = _parse_date(name="--end_date_time", value=options["end_date_time"])

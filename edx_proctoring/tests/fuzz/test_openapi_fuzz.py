@@ -143,7 +143,7 @@ def _call_and_check(case, role, world):
     session = world.sessions[role]
     errors = []
 
-    def remember(sender, request=None, **kwargs):  # noqa: ARG001
+    def remember(sender, request=None, **kwargs):
         errors.append(traceback.format_exc())
 
     got_request_exception.connect(remember)

@@ -174,7 +174,7 @@ def test_a_rest_vendor_plugin_inherits_the_ready_step():
 
 def test_the_host_keeps_the_historic_start_from_created():
     """edx-platform's own calls are trusted host code: 6.1.x let it start from `created`."""
-    from edx_proctoring.attempts.actions import AttemptState  # noqa: PLC0415
+    from edx_proctoring.attempts.actions import AttemptState
 
     state = AttemptState(status=Status.created, taking_as_proctored=True, vendor_reports_readiness=True)
 

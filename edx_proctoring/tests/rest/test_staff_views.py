@@ -278,9 +278,9 @@ class TestGroupedAttempts:
     def test_an_attempt_whose_review_is_overdue_is_marked_until_its_verdict_arrives(
         self, services, course_staff, django_assert_num_queries
     ):
-        from django.utils import timezone  # noqa: PLC0415
+        from django.utils import timezone
 
-        from edx_proctoring.models import ProctoredExamOverdueReview  # noqa: PLC0415
+        from edx_proctoring.models import ProctoredExamOverdueReview
 
         late, on_time = (AttemptFactory(status="submitted") for _ in range(2))
         overdue = ProctoredExamOverdueReview.objects.create(

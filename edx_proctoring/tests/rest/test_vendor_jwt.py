@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 
 ISSUER = "https://lms.example.org/oauth2"
 AUDIENCE = "lms-proctoring-vendors"
-SECRET = "the-lms-symmetric-jwt-secret-of-decent-length"  # noqa: S105 - a test key
-WRONG_SECRET = "a-secret-the-lms-has-never-heard-of-0000000"  # noqa: S105 - a test key
+SECRET = "the-lms-symmetric-jwt-secret-of-decent-length"  # a test key
+WRONG_SECRET = "a-secret-the-lms-has-never-heard-of-0000000"  # a test key
 
 
 def _rsa_key():
