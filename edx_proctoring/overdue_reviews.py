@@ -136,7 +136,7 @@ def chase_overdue_reviews(*, as_of: datetime | None = None, batch_size: int = BA
             for attempt_id in ids:
                 try:
                     answer = ask_vendor(attempt_id=attempt_id, backend=backend, as_of=as_of)
-                except Exception:  # noqa: BLE001 - one attempt must not hold back the others
+                except Exception:  # one attempt must not hold back the others
                     result.failed += 1
                     log.exception("Could not chase the overdue review of attempt %s", attempt_id)
                     continue

@@ -65,7 +65,7 @@ def expire_overdue_attempts(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
                     adjust_attempt_time(action="break_end", actor=Actor.system, attempt_id=attempt_id)
                 if overdue_deadline(started_at=started_at, allowed_minutes=allowed_mins, clock=clock, as_of=as_of):
                     overdue.append(attempt_id)
-            except Exception:  # noqa: BLE001 - one attempt's failure must not stop the sweep
+            except Exception:  # one attempt's failure must not stop the sweep
                 failed += 1
                 log.exception("Could not expire overdue attempt %s; the next sweep retries it", attempt_id)
         if not overdue:
@@ -77,7 +77,7 @@ def expire_overdue_attempts(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
             for attempt_id in overdue:
                 try:
                     expired += expire_attempt_if_overdue(attempt_id=attempt_id, as_of=as_of)
-                except Exception:  # noqa: BLE001
+                except Exception:
                     failed += 1
                     log.exception("Could not expire overdue attempt %s; the next sweep retries it", attempt_id)
     if failed:

@@ -9,7 +9,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loadtest.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

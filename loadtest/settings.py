@@ -10,7 +10,7 @@ import os
 os.environ.setdefault("DEMO_VAR_DIR", os.environ.get("LOADTEST_VAR_DIR", "/tmp/edx_proctoring_loadtest"))
 os.environ.setdefault("DEMO_DEBUG", "0")
 
-from demo.settings import *  # noqa: E402, F403
+from demo.settings import *  # noqa: F403
 
 DATABASES = {
     "default": {

@@ -34,7 +34,7 @@ def remove_attempt_from_backend(attempt) -> None:
     try:
         backend = get_backend_provider(name=exam.backend)
         removed = backend.remove_exam_attempt(exam.external_id, attempt.external_id)
-    except Exception as exc:  # noqa: BLE001 - any vendor failure means "not removed"
+    except Exception as exc:  # any vendor failure means "not removed"
         log.warning("Vendor %s could not remove attempt %s: %s", exam.backend, attempt.id, exc)
         raise BackendProviderCannotRemoveAttempt() from exc
     if not removed:

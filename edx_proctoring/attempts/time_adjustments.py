@@ -243,7 +243,7 @@ def send_extension_email(*, attempt_id: int, minutes: int) -> bool:
     email.content_subtype = "html"
     try:
         email.send()
-    except Exception:  # noqa: BLE001 - the mail server failing must not undo or fail the extension
+    except Exception:  # the mail server failing must not undo or fail the extension
         log.exception("Could not send the time extension email for attempt %s", attempt_id)
         return False
     return True

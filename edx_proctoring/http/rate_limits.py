@@ -102,7 +102,7 @@ def retry_after(*, request, scope: str) -> int | None:
     key = f"{_CACHE_PREFIX}.{scope}.{address}.{window}"
     try:
         count = _count(key, timeout=rate.window_seconds + 1)
-    except Exception:  # noqa: BLE001 - any cache backend failure; see the module docstring
+    except Exception:  # any cache backend failure; see the module docstring
         log.warning("The %s callback rate limit is not enforced: the cache failed", scope, exc_info=True)
         return None
     if count <= rate.limit:

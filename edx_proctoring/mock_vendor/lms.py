@@ -251,7 +251,7 @@ class LmsCallbacks:
                 self._in_flight += 1
             try:
                 self._deliver(item)
-            except Exception:  # noqa: BLE001 - the sender thread must survive any one callback
+            except Exception:  # the sender thread must survive any one callback
                 log.exception("Mock vendor: callback %s for attempt %s failed", item.kind, item.attempt_id)
             finally:
                 with self._cond:

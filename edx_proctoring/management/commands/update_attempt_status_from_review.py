@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 try:
                     with audit_context(reason=REASON):
                         apply_review_outcome(review=review, actor=actor)
-                except Exception as exc:  # noqa: BLE001 - one broken review must not stop the repair of the others
+                except Exception as exc:  # one broken review must not stop the repair of the others
                     failed += 1
                     log.exception("Could not apply review %s (attempt code %s)", review.id, review.attempt_code)
                     self.stderr.write(f"Review {review.id}: {exc}")

@@ -17,7 +17,7 @@ class _SlowLms(BaseHTTPRequestHandler):
     received: list[str] = []
     lock = threading.Lock()
 
-    def do_POST(self):  # noqa: N802 - the stdlib's name
+    def do_POST(self):  # the stdlib's name
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         time.sleep(LMS_DELAY)
         with self.lock:
