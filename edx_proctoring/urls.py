@@ -9,6 +9,7 @@ from django.urls import include, path, re_path
 import edx_proctoring.rules  # noqa: F401 - registers edx_proctoring.can_review_attempt
 from edx_proctoring import callbacks, instructor_dashboard_exam_urls, views
 from edx_proctoring.instructor_dashboard_exam_urls import COURSE_ID_PATTERN
+from edx_proctoring.views import lti
 from edx_proctoring.views.schema import ProctoringSchemaView
 
 app_name = "edx_proctoring"
@@ -152,6 +153,11 @@ urlpatterns = [
         name="proctored_exam.attempts.reset",
     ),
     path(V1 + "schema/", ProctoringSchemaView.as_view(), name="proctored_exam.schema"),
+    # LTI 1.3 Proctoring Services: the launch (OIDC login, auth response, LtiStartAssessment, our key set).
+    path(V1 + "lti/start/<int:attempt_id>/", lti.lti_start, name="lti_start"),
+    path(V1 + "lti/authorize/", lti.lti_authorize, name="lti_authorize"),
+    path(V1 + "lti/start_assessment/", lti.lti_start_assessment, name="lti_start_assessment"),
+    path(V1 + "lti/jwks/", lti.lti_jwks, name="lti_jwks"),
     path("", include("rest_framework.urls", namespace="rest_framework")),
 ]
 

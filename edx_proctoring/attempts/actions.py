@@ -47,6 +47,7 @@ class Actor(enum.StrEnum):
     system = "system"  # this package: expiry on read, the expiry sweep, cascades, resume bookkeeping
     host = "host"  # edx-platform calling the Python api: trusted code, 6.1.x semantics
     operator = "operator"  # the site operator's management commands: may force any move, audited
+    tool = "tool"  # an LTI proctoring tool acting through its registration (signed messages, control service)
 
 
 class OnRefusal(enum.StrEnum):
@@ -362,6 +363,26 @@ MOVES_LIST: tuple[Move, ...] = (
         Status.submitted,
         summary="PSI's software opened again on a running attempt",
         **_IGNORE,
+    ),
+    # An LTI proctoring tool, through the attempt's own launch: a valid LtiStartAssessment is the ready step
+    # and lets the learner in; launching again mid-exam changes nothing.
+    _row(
+        "ready",
+        Actor.tool,
+        {Status.created, Status.download_software_clicked},
+        Status.ready_to_start,
+        unchanged={Status.ready_to_start, Status.started, Status.ready_to_submit},
+        summary="a valid LtiStartAssessment",
+    ),
+    _row(
+        "start",
+        Actor.tool,
+        {Status.ready_to_start},
+        Status.started,
+        unchanged={Status.started, Status.ready_to_submit},
+        guard=_learner_may_start,
+        guard_summary="no other exam of the course running (the learner is the one let in)",
+        summary="a valid LtiStartAssessment",
     ),
     # Course or global staff.
     _row(

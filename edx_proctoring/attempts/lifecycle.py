@@ -24,6 +24,7 @@ from edx_proctoring.audit_trail import audit_context
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exams import serialize_exam
 from edx_proctoring.exceptions import ProctoredExamIllegalStatusTransition, StudentExamAttemptDoesNotExistsException
+from edx_proctoring.lti.end_assessment import mark_end_assessment_due
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.models.lookups import as_id
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
@@ -49,6 +50,7 @@ SIDE_EFFECTS: dict[str, tuple[Effect, ...]] = {
         effects.record_credit_status,
         effects.clear_onboarding_errors,
         effects.notify_backend_of_submission,
+        mark_end_assessment_due,
         effects.email_learner,
         *_TAIL,
     ),
@@ -78,6 +80,7 @@ SIDE_EFFECTS: dict[str, tuple[Effect, ...]] = {
         effects.record_credit_status,
         effects.clear_onboarding_errors,
         effects.notify_backend_of_error,
+        mark_end_assessment_due,
         *_TAIL,
     ),
 }

@@ -22,6 +22,7 @@ ACTOR_COLOURS = {
     Actor.system: "#6b6b6b",
     Actor.host: "#7b3fa0",
     Actor.operator: "#c62828",
+    Actor.tool: "#00838f",
 }
 ANY_NODE = "any status"
 # A move from more statuses than this is drawn through a node of its own instead of an edge per source.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from edx_proctoring import config
 from edx_proctoring.exams import get_integration_specific_email, get_proctoring_escalation_email
 from edx_proctoring.exceptions import ProctoredBaseException
+from edx_proctoring.lti.end_assessment import end_assessment_url
 from edx_proctoring.models import ProctoredExam
 from edx_proctoring.prerequisites import _resolve_prerequisite_links
 from edx_proctoring.review_policies import _get_review_policy_by_exam_id
@@ -192,6 +193,8 @@ def proctored_exam_context(
         details = _vendor_attempt_details(provider=provider, attempt=attempt)
         context["backend_instructions"] = details.get("instructions")
         context["software_download_url"] = _software_download_url(provider=provider, details=details)
+    if attempt and getattr(provider, "sends_lti_end_assessment", False) and attempt["status"] in Status._completed:
+        context["lti_end_assessment_url"] = end_assessment_url(attempt_id=attempt["id"])
     if wait_deadline:
         context["wait_deadline"] = wait_deadline
     return context

@@ -708,4 +708,24 @@ CASES = [
         codes(403, other_course_staff=200, global_staff=200),
     ),
     Case("schema", "get", lambda s: _url("proctored_exam.schema"), everyone(200, anonymous=200)),
+    # LTI launch: the learner's own LTI-proctored attempt only (the matrix's exam is on another backend, so the
+    # owner hears it is not an LTI launch and everyone else that there is no such attempt of theirs).
+    Case("lti_start", "get", lambda s: _url("lti_start", s["attempt"].id), everyone(404, anonymous=401)),
+    Case("lti_start.unknown", "get", lambda s: _url("lti_start", UNKNOWN), everyone(404, anonymous=401)),
+    Case("lti_start.post", "post", lambda s: _url("lti_start", s["attempt"].id), everyone(405, anonymous=405)),
+    # The tool's requests through the browser: checked by what they carry, so every caller gets the same answer.
+    Case("lti_authorize", "get", lambda s: _url("lti_authorize"), everyone(400, anonymous=400)),
+    Case(
+        "lti_authorize.post", "post", lambda s: _url("lti_authorize"), everyone(400, anonymous=400), body=lambda s: {}
+    ),
+    Case(
+        "lti_start_assessment",
+        "post",
+        lambda s: _url("lti_start_assessment"),
+        everyone(400, anonymous=400),
+        body=lambda s: {},
+    ),
+    Case("lti_start_assessment.get", "get", lambda s: _url("lti_start_assessment"), everyone(405, anonymous=405)),
+    Case("lti_jwks", "get", lambda s: _url("lti_jwks"), everyone(200, anonymous=200)),
+    Case("lti_jwks.post", "post", lambda s: _url("lti_jwks"), everyone(405, anonymous=405), body=lambda s: {}),
 ]

@@ -145,6 +145,10 @@ def test_every_route_is_in_the_matrix():
         "anonymous.proctoring_review_callback",
         "proctored_exam.attempts.reset",
         "proctored_exam.schema",
+        "lti_start",
+        "lti_authorize",
+        "lti_start_assessment",
+        "lti_jwks",
     }
     # exam_by_content_id shares ProctoredExamView.get with exams_by_course_id (tested in test_staff_views).
     assert names - covered == {"proctored_exam.exam_by_content_id"}
