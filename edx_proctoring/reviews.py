@@ -2,9 +2,11 @@
 
 Two entry points:
 
-* :func:`make_review` handles one review callback (REST-spec ``…/reviewed`` or the anonymous PSI
-  callback): it validates and stores the review and its comments, encrypts the review video link,
-  applies the outcome and escalates suspicious verdicts to support, all in one transaction.
+* :func:`record_review` handles one review (a REST-spec ``…/reviewed`` or anonymous PSI callback, or a
+  verdict fetched from the vendor): it validates and stores the review and its comments, encrypts the review
+  video link, applies the outcome and escalates suspicious verdicts to support, all in one transaction. It
+  takes plain values (who called, the site's root URL) and answers a :class:`ReviewResult`, which the
+  callback views turn into their HTTP answer; :func:`make_review` is its historic form, given a request.
 * :func:`apply_review_outcome` turns a saved review into the attempt's new status (§8.2). It is called
   explicitly -- by :func:`make_review`, by the Django admin after a staff edit and by the
   ``update_attempt_status_from_review`` command -- never from a ``post_save`` receiver, so saving a
@@ -29,13 +31,14 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from rest_framework import status as http_status
-from rest_framework.response import Response
+from django.utils.encoding import iri_to_uri
 
 from edx_proctoring import config
 from edx_proctoring.attempts.actions import Actor
@@ -70,6 +73,21 @@ class MalformedReview(ProctoredBaseException):
     """The review body cannot be stored as it is (HTTP 400)."""
 
     default_message = "The review is malformed."
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """What became of a review: `accepted` (stored and applied, or a replay of the stored one), or refused
+    because the attempt's exam is no longer proctored (`detail` says so)."""
+
+    accepted: bool
+    detail: str = "OK"
+    replay: bool = False
+
+
+ACCEPTED = ReviewResult(accepted=True)
+REPLAYED = ReviewResult(accepted=True, replay=True)
+NOT_PROCTORED = ReviewResult(accepted=False, detail=NO_LONGER_PROCTORED)
 
 
 # -- the outcome of a stored review (§8.2) ---------------------------------------------------------------
@@ -163,16 +181,16 @@ def _is_staff_for(user, course_id: str) -> bool:
     return bool(instructor is not None and instructor.is_course_staff(user, course_id))
 
 
-def resolve_reviewer(*, data: dict, attempt: dict, request) -> Any:
+def resolve_reviewer(*, data: dict, attempt: dict, caller) -> Any:
     """The human reviewer to record, or None.
 
-    Only a caller who is global staff or course staff may name a reviewer (``reviewed_by``: an e-mail
-    address); what a vendor principal or an anonymous caller claims is kept in raw_data only.
+    Only a `caller` (the signed-in user who sent the review, or None) who is global staff or course staff
+    may name a reviewer (``reviewed_by``: an e-mail address); what a vendor principal or an anonymous caller
+    claims is kept in raw_data only.
     """
     claimed = data.get("reviewed_by") if isinstance(data, dict) else None
     if not claimed:
         return None
-    caller = getattr(request, "user", None)
     course_id = attempt["proctored_exam"]["course_id"]
     if not _is_staff_for(caller, course_id):
         log.info(
@@ -246,19 +264,23 @@ def _is_replay(review, *, review_status: str, reviewer, encrypted_url, comment_k
     )
 
 
-def _review_url(*, request, attempt: dict) -> str | None:
+def _review_url(*, site_root: str, attempt: dict) -> str | None:
     exam = attempt["proctored_exam"]
     try:
         path = reverse(INSTRUCTOR_DASHBOARD_EXAM_URL_NAME, args=[exam["course_id"], exam["id"]])
     except NoReverseMatch:
         return None
-    return request.build_absolute_uri(f"{path}?attempt={attempt['external_id']}")
+    return site_root.rstrip("/") + iri_to_uri(f"{path}?attempt={attempt['external_id']}")
 
 
-def escalate_suspicious_review(*, review, attempt: dict, request) -> bool:
-    """Tell support (the host's ``instructor`` service) about a vendor's Suspicious verdict; True when told."""
+def escalate_suspicious_review(*, review, attempt: dict, site_root: str | None) -> bool:
+    """Tell support (the host's ``instructor`` service) about a vendor's Suspicious verdict; True when told.
+
+    Support's link to the review needs the site's address (`site_root`, ``https://lms.example.org/``):
+    without one (a review nobody sent over HTTP) support is not told.
+    """
     instructor = get_runtime_service("instructor")
-    if not review.should_notify or instructor is None or request is None:
+    if not review.should_notify or instructor is None or site_root is None:
         return False
     exam = attempt["proctored_exam"]
     try:
@@ -267,7 +289,7 @@ def escalate_suspicious_review(*, review, attempt: dict, request) -> bool:
             exam_name=exam["exam_name"],
             student_username=attempt["user"]["username"],
             review_status=review.review_status,
-            review_url=_review_url(request=request, attempt=attempt),
+            review_url=_review_url(site_root=site_root, attempt=attempt),
         )
     except Exception:  # a helpdesk outage must not lose the vendor's verdict
         log.exception("Could not escalate the suspicious review of attempt %s to support", attempt["id"])
@@ -275,23 +297,39 @@ def escalate_suspicious_review(*, review, attempt: dict, request) -> bool:
     return True
 
 
-def make_review(*, attempt: dict, data: dict, backend=None, request=None) -> Response:
-    """Store a vendor's review of `attempt` and apply it; ``Response("OK")`` or 412 when no longer proctored.
+def make_review(*, attempt: dict, data: dict, backend=None, request=None) -> ReviewResult:
+    """:func:`record_review` for a caller holding a request (its user, and its site for support's link)."""
+    build_absolute_uri = getattr(request, "build_absolute_uri", None)
+    return record_review(
+        attempt=attempt,
+        data=data,
+        backend=backend,
+        caller=getattr(request, "user", None),
+        site_root=build_absolute_uri("/") if callable(build_absolute_uri) else None,
+    )
 
-    `data` is the raw callback body (not changed: a copy is stored, without its top-level video link).
-    Proctoring exceptions (bad status, foreign record locator, review already stored) propagate to the
-    view, which answers them with their HTTP status.
+
+def record_review(
+    *, attempt: dict, data: Mapping, backend=None, caller=None, site_root: str | None = None
+) -> ReviewResult:
+    """Store a vendor's review of `attempt` and apply it.
+
+    `data` is the raw callback body (not changed: a copy is stored, without its top-level video link);
+    `caller` the signed-in user who sent it (None: nobody, so its ``reviewed_by`` is not believed);
+    `site_root` the site's address for support's link to a suspicious review (None: support is not told).
+    Proctoring exceptions (bad status, malformed comments, foreign record locator, review already stored)
+    propagate; the HTTP layer answers them with their status.
     """
     backend = backend or get_backend_provider(attempt["proctored_exam"])
     if backend is None:
-        return Response(NO_LONGER_PROCTORED, status=http_status.HTTP_412_PRECONDITION_FAILED)
+        return NOT_PROCTORED
 
     data = dict(data)
     backend_review = backend.on_review_callback(attempt, data)
     ReviewStatus.validate(backend_review.get("status"))
     review_status = SoftwareSecureReviewStatus.from_standard_status[backend_review["status"]]
     comment_keys = _incoming_comment_keys(backend_review)
-    reviewer = resolve_reviewer(data=data, attempt=attempt, request=request)
+    reviewer = resolve_reviewer(data=data, attempt=attempt, caller=caller)
     encrypted_url = _encrypted_video_url(backend=backend, backend_review=backend_review)
     data.pop(VIDEO_LINK_KEY, None)
     attempt_code = attempt["attempt_code"]
@@ -309,7 +347,7 @@ def make_review(*, attempt: dict, data: dict, backend=None, request=None) -> Res
                 comment_keys=comment_keys,
             ):
                 log.info("Review of attempt %s received again unchanged: nothing to do", attempt["id"])
-                return Response("OK")
+                return REPLAYED
             if not config.proctoring_setting("ALLOW_REVIEW_UPDATES"):
                 raise ProctoredExamReviewAlreadyExists(f"A review of attempt code {attempt_code} already exists.")
             log.warning("Review of attempt %s is overwritten (was %s)", attempt["id"], review.review_status)
@@ -327,23 +365,27 @@ def make_review(*, attempt: dict, data: dict, backend=None, request=None) -> Res
         review.raw_data = json.dumps(data)
         review.save()
         apply_review_outcome(review=review)
+        _add_new_comments(review=review, comment_keys=comment_keys, known_comments=known_comments)
+        escalate_suspicious_review(review=review, attempt=attempt, site_root=site_root)
+    return ACCEPTED
 
-        new_comments = []
-        for key in comment_keys:
-            if known_comments[key]:
-                known_comments[key] -= 1
-                continue
-            start, stop, duration, comment, comment_status = key
-            new_comments.append(
-                ProctoredExamSoftwareSecureComment(
-                    review=review,
-                    start_time=start,
-                    stop_time=stop,
-                    duration=duration,
-                    comment=comment,
-                    status=comment_status,
-                )
+
+def _add_new_comments(*, review, comment_keys: list[CommentKey], known_comments: Counter) -> None:
+    """Store the review's comments, except those (counted with repeats) the stored review already has."""
+    new_comments = []
+    for key in comment_keys:
+        if known_comments[key]:
+            known_comments[key] -= 1
+            continue
+        start, stop, duration, comment, comment_status = key
+        new_comments.append(
+            ProctoredExamSoftwareSecureComment(
+                review=review,
+                start_time=start,
+                stop_time=stop,
+                duration=duration,
+                comment=comment,
+                status=comment_status,
             )
-        ProctoredExamSoftwareSecureComment.objects.bulk_create(new_comments)
-        escalate_suspicious_review(review=review, attempt=attempt, request=request)
-    return Response("OK")
+        )
+    ProctoredExamSoftwareSecureComment.objects.bulk_create(new_comments)

@@ -5,25 +5,22 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
-from waffle import switch_is_active
 
 from edx_proctoring import config
 from edx_proctoring.attempts.actions import Actor
-from edx_proctoring.attempts.creation import create_attempt
 from edx_proctoring.attempts.getters import get_active_exams_for_user, get_exam_attempt_by_id
+from edx_proctoring.attempts.learner_requests import begin_exam, report_proctoring_error
 from edx_proctoring.attempts.lifecycle import adjust_attempt_time, perform_action
 from edx_proctoring.attempts.moves import mark_exam_attempt_as_ready_to_resume, start_attempt, update_exam_attempt
 from edx_proctoring.attempts.practice_retake import retake_practice_attempt
 from edx_proctoring.attempts.removal import remove_attempt
 from edx_proctoring.audit_trail import audit_context
 from edx_proctoring.backends import get_backend_provider
-from edx_proctoring.constants import PING_FAILURE_PASSTHROUGH_TEMPLATE
 from edx_proctoring.exam_kinds import ExamKind, kind_of
 from edx_proctoring.exams import get_exam_by_id, get_exam_type
 from edx_proctoring.exceptions import ProctoredExamPermissionDenied, StudentExamAttemptDoesNotExistsException
@@ -132,26 +129,14 @@ class StudentProctoredExamAttempt(ProctoredAPIView):
             with audit_context(actor=request.user, reason=f"{actor}: mark_ready_to_resume"):
                 return mark_exam_attempt_as_ready_to_resume(attempt_id, actor=actor)
         if action == "error":
-            return self._report_error(attempt, detail)
+            # The learner's text goes to the log as one quoted line: no forged log entries through newlines.
+            log.info("Attempt %s reported an error by its learner: %s", attempt_id, loggable_text(detail))
+            return report_proctoring_error(attempt=attempt)
         if action in BREAK_ACTIONS:
             with audit_context(actor=request.user):
                 adjust_attempt_time(action=BREAK_ACTIONS[action], actor=actor, attempt_id=attempt_id, user=request.user)
             return attempt_id
         return perform_action(action=action, actor=actor, attempt_id=attempt_id)
-
-    @staticmethod
-    def _report_error(attempt, detail):
-        """The learner's browser reports that the proctoring software failed."""
-        attempt_id = attempt["id"]
-        backend_name = attempt["proctored_exam"]["backend"]
-        passthrough = bool(backend_name) and switch_is_active(PING_FAILURE_PASSTHROUGH_TEMPLATE.format(backend_name))
-        # The learner's text goes to the log as one quoted line: no forged log entries through newlines.
-        log.info("Attempt %s reported an error by its learner: %s", attempt_id, loggable_text(detail))
-        if passthrough or attempt["status"] == Status.submitted:
-            return False
-        with transaction.atomic():
-            update_exam_attempt(attempt_id, time_remaining_seconds=int(get_time_remaining_for_attempt(attempt)))
-            return perform_action(action="error", actor=Actor.learner, attempt_id=attempt_id)
 
     @method_decorator(require_course_or_global_staff)
     def delete(self, request, attempt_id):
@@ -174,20 +159,9 @@ class StudentProctoredExamAttemptCollection(ProctoredAPIView):
         exam_id = inputs.integer(data, "exam_id", required=True, minimum=1)
         start_clock = inputs.truthy_string(data, "start_clock")
         attempt_proctored = inputs.truthy_string(data, "attempt_proctored")
-        exam = get_exam_by_id(exam_id)
-        if not exam["is_practice_exam"] and is_exam_passed_due(exam, request.user):
-            return Response(
-                status=status.HTTP_403_FORBIDDEN,
-                data={"detail": _("The exam is past its due date; it can no longer be started.")},
-            )
-        with transaction.atomic():
-            attempt_id = create_attempt(
-                exam_id=exam_id, user_id=request.user.id, taking_as_proctored=attempt_proctored, actor=Actor.learner
-            )
-            if exam["is_proctored"] and not attempt_proctored:
-                perform_action(action="decline", actor=Actor.learner, attempt_id=attempt_id)
-            elif start_clock:
-                start_attempt(exam_id=exam_id, user_id=request.user.id, actor=Actor.learner)
+        attempt_id = begin_exam(
+            exam_id=exam_id, user=request.user, taking_as_proctored=attempt_proctored, start_clock=start_clock
+        )
         return Response({"exam_attempt_id": attempt_id})
 
 

@@ -45,19 +45,27 @@ def may_review(user, attempt: dict) -> bool:
     return user.has_perm(REVIEW_PERMISSION, attempt) or rules.has_perm(REVIEW_PERMISSION, user, attempt)
 
 
-def _make_review_function():
-    """`edx_proctoring.reviews.make_review`, or None while that module is not installed."""
+def _reviews_module():
+    """`edx_proctoring.reviews`, or None while that module is not installed."""
     try:
-        module = importlib.import_module("edx_proctoring.reviews")
+        return importlib.import_module("edx_proctoring.reviews")
     except ImportError as exc:
         if getattr(exc, "name", None) not in ("edx_proctoring.reviews",):
             raise
         return None
-    return getattr(module, "make_review", None)
+
+
+def review_response(result) -> HttpResponseBase:
+    """The HTTP answer to a review: "OK", or 412 with the reason it was refused."""
+    if isinstance(result, HttpResponseBase):  # a replacement reviews module may answer for itself
+        return result
+    if result is not None and not result.accepted:
+        return Response(result.detail, status=status.HTTP_412_PRECONDITION_FAILED)
+    return Response(data="OK")
 
 
 class BaseReviewCallback:
-    """Hands a vendor's review to the reviews domain (``make_review``) and renders its answer."""
+    """Hands a vendor's review to the reviews domain and answers with its outcome."""
 
     def make_review(self, attempt, data, backend=None, audit_details=None):
         """Store and apply a review of `attempt` (a serialized attempt dict); ``Response("OK")``, or 412.
@@ -66,7 +74,8 @@ class BaseReviewCallback:
         they built): the review is then recorded on nobody's behalf, so its ``reviewed_by`` is not believed
         and no suspicious-review escalation (which needs the request's host for its link) is sent.
         """
-        make_review = _make_review_function()
+        reviews = _reviews_module()
+        make_review = getattr(reviews, "make_review", None)
         if make_review is None:
             return Response(
                 status=status.HTTP_501_NOT_IMPLEMENTED,
@@ -81,7 +90,7 @@ class BaseReviewCallback:
             reason="review callback" if request is not None else "review (no request)",
         ) as details:
             review_before = _review_state(attempt_code)
-            result = make_review(attempt=attempt, data=data, backend=backend, request=request)
+            response = review_response(make_review(attempt=attempt, data=data, backend=backend, request=request))
             review_after = _review_state(attempt_code)
             details.update(
                 **(audit_details or {}),
@@ -89,11 +98,9 @@ class BaseReviewCallback:
                 review_status=(review_after or {}).get("review_status"),
                 review_changed=review_before != review_after,
                 archived=bool(attempt.get("is_archived")),
-                http_status=getattr(result, "status_code", 200),
+                http_status=response.status_code,
             )
-        if isinstance(result, HttpResponseBase):
-            return result
-        return Response(data="OK")
+        return response
 
 
 def _review_state(attempt_code) -> dict | None:
