@@ -22,6 +22,7 @@ from edx_proctoring.attempts.notification_tasks import (
 )
 from edx_proctoring.attempts.removal import clear_onboarding_errors as remove_onboarding_errors
 from edx_proctoring.events import emit_event
+from edx_proctoring.exam_kinds import ExamKind, kind_of
 from edx_proctoring.exceptions import BackendProviderNotificationFailed, ProctoredBaseException
 from edx_proctoring.runtime import get_runtime_service
 from edx_proctoring.signals import exam_attempt_status_signal
@@ -193,8 +194,7 @@ def undo_grade_override(context: TransitionContext) -> None:
 
 def clear_onboarding_errors(context: TransitionContext) -> None:
     """Finishing an onboarding exam clears the learner's attempts that vendors refused for missing onboarding."""
-    backend = context.backend
-    if backend is None or not context.exam["is_practice_exam"] or not backend.supports_onboarding:
+    if kind_of(context.exam, provider=context.backend) is not ExamKind.ONBOARDING:
         return
     remove_onboarding_errors(user_id=context.attempt.user_id, exclude_attempt_id=context.attempt.id)
 
