@@ -27,6 +27,7 @@ from edx_proctoring.exceptions import (
     StudentExamAttemptedAlreadyStarted,
 )
 from edx_proctoring.statuses import (
+    AWAITING_SETUP_STATUSES,
     COMPLETED_STATUSES,
     ONBOARDING_ERROR_STATUSES,
     PRE_START_STATUSES,
@@ -300,7 +301,7 @@ MOVES_LIST: tuple[Move, ...] = (
     _row(
         "start",
         Actor.learner,
-        PRE_START | {Status.ready_to_submit, Status.started},
+        PRE_START | IN_PROGRESS,
         Status.started,
         guard=_learner_may_start,
         guard_summary=(
@@ -342,7 +343,7 @@ MOVES_LIST: tuple[Move, ...] = (
     _row(
         "ready",
         Actor.vendor,
-        {Status.created, Status.download_software_clicked},
+        AWAITING_SETUP_STATUSES,
         Status.ready_to_start,
         **_IGNORE,
     ),
