@@ -1,6 +1,9 @@
 """Run the demo: migrate, start the mock vendor, seed, start the site; Ctrl-C stops both processes.
 
-    python demo/run.py [--port 8000] [--vendor-port 11136] [--verdict passed] [--no-seed]
+    python demo/run.py [--port 8000] [--vendor-port 11136] [--verdict passed] [--no-seed] [--lti]
+
+``--lti`` (or ``DEMO_LTI=1``) adds a course whose proctored exam goes to the mock LTI proctoring tool,
+started on ``--lti-tool-port`` (``LTI_TOOL_PORT``, default 11138).
 
 ``make demo`` calls this with ``PORT`` (default 8000), ``VENDOR_PORT`` (default 11136) and ``VERDICT``
 (default passed). The browser
@@ -57,9 +60,16 @@ def main(argv: list[str] | None = None) -> int:
         help="the mock vendor's review verdict (default: passed; suspicious sends the exam to a second review)",
     )
     parser.add_argument("--review-delay", type=float, default=1.0, help="seconds before the vendor reviews")
+    parser.add_argument(
+        "--lti",
+        action="store_true",
+        default=os.environ.get("DEMO_LTI", "") not in ("", "0"),
+        help="also an LTI-proctored course, on the mock LTI tool",
+    )
+    parser.add_argument("--lti-tool-port", type=int, default=int(os.environ.get("LTI_TOOL_PORT") or 11138))
     args = parser.parse_args(argv)
 
-    for port in (args.port, args.vendor_port):
+    for port in (args.port, args.vendor_port, *([args.lti_tool_port] if args.lti else [])):
         if not port_is_free(port):
             raise SystemExit(f"Port {port} is already in use: pass PORT=... / VENDOR_PORT=... (or --port).")
 
@@ -68,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         DJANGO_SETTINGS_MODULE="demo.settings",
         DEMO_PORT=str(args.port),
         DEMO_VENDOR_PORT=str(args.vendor_port),
+        DEMO_LTI_TOOL_PORT=str(args.lti_tool_port),
         PYTHONUNBUFFERED="1",
     )
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -108,6 +119,16 @@ def main(argv: list[str] | None = None) -> int:
         str(args.review_delay),
     ]
     server_cmd = [*manage, "runserver", f"127.0.0.1:{args.port}", "--noreload"]
+    lti_tool_cmd = [
+        python,
+        "-m",
+        "edx_proctoring.mock_vendor",
+        "--lti-tool",
+        "--port",
+        str(args.lti_tool_port),
+        "--lti-platform-url",
+        lms_url,
+    ]
 
     children: list[subprocess.Popen] = []
 
@@ -125,8 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         children.append(subprocess.Popen(vendor_cmd, cwd=ROOT, env=env))
         wait_for_port(args.vendor_port, children[-1])
+        if args.lti:
+            children.append(subprocess.Popen(lti_tool_cmd, cwd=ROOT, env=env))
+            wait_for_port(args.lti_tool_port, children[-1])
         if not args.no_seed:
-            subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=env, check=True)
+            subprocess.run([*manage, "seed_demo", *(["--lti"] if args.lti else [])], cwd=ROOT, env=env, check=True)
         children.append(subprocess.Popen(server_cmd, cwd=ROOT, env=env))
         wait_for_port(args.port, children[-1])
         print(
@@ -137,7 +161,12 @@ def main(argv: list[str] | None = None) -> int:
             "  as staff / staff for the Special Exams tab, as admin / admin for /admin/.\n"
             f"  Emails land in {lms_url}/outbox/ . Mock vendor: http://127.0.0.1:{args.vendor_port}\n"
             f"  The mock vendor's reviews say: {args.verdict} (make demo VERDICT=suspicious for a second review).\n"
-            "  Ctrl-C stops the site and the mock vendor.\n"
+            + (
+                f"  LTI: 'Proctoring 103' goes to the mock LTI tool, http://127.0.0.1:{args.lti_tool_port}/\n"
+                if args.lti
+                else ""
+            )
+            + "  Ctrl-C stops the site and the mock vendor.\n"
             "============================================================================\n",
             flush=True,
         )

@@ -146,7 +146,11 @@ PROCTORING_BACKENDS = {
     },
     "mock": {},
     "null": {},
+    # The LTI-proctored course (seed_demo --lti, run.py --lti) sends its exam to the mock LTI tool.
+    "lti_proctoring": {},
 }
+# Where run.py --lti starts the mock LTI proctoring tool (python -m edx_proctoring.mock_vendor --lti-tool).
+DEMO_LTI_TOOL_PORT = int(os.environ.get("DEMO_LTI_TOOL_PORT", "11138"))
 
 # The mock vendor calls the site back as the LMS user DEMO_VENDOR_USERNAME (a member of the group
 # mock_vendor_review) with RS512 JWTs signed by the demo's private key, standing in for the tokens an

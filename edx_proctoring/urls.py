@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 import edx_proctoring.rules  # noqa: F401 - registers edx_proctoring.can_review_attempt
 from edx_proctoring import callbacks, instructor_dashboard_exam_urls, views
 from edx_proctoring.instructor_dashboard_exam_urls import COURSE_ID_PATTERN
-from edx_proctoring.views import lti
+from edx_proctoring.views import lti, lti_control
 from edx_proctoring.views.schema import ProctoringSchemaView
 
 app_name = "edx_proctoring"
@@ -158,6 +158,17 @@ urlpatterns = [
     path(V1 + "lti/authorize/", lti.lti_authorize, name="lti_authorize"),
     path(V1 + "lti/start_assessment/", lti.lti_start_assessment, name="lti_start_assessment"),
     path(V1 + "lti/jwks/", lti.lti_jwks, name="lti_jwks"),
+    # LTI 1.3 Proctoring Services: the Assessment Control Service and the course's tool (docs/lti.rst).
+    path(V1 + "lti/token/", lti_control.token, name="lti_token"),
+    path(V1 + "lti/acs/", lti_control.assessment_control, name="lti_acs"),
+    re_path(
+        V1 + rf"lti/course_tool/{COURSE_ID_PATTERN}/$", lti_control.LtiCourseToolView.as_view(), name="lti_course_tool"
+    ),
+    path(
+        V1 + "lti/attempt/<int:attempt_id>/incidents/",
+        lti_control.LtiAttemptIncidentsView.as_view(),
+        name="lti_attempt_incidents",
+    ),
     path("", include("rest_framework.urls", namespace="rest_framework")),
 ]
 

@@ -385,6 +385,42 @@ MOVES_LIST: tuple[Move, ...] = (
         guard_summary="no other exam of the course running (the learner is the one let in)",
         summary="a valid LtiStartAssessment",
     ),
+    # The tool's Assessment Control Service: the time moves staff have, and terminate = submit, then the
+    # outcome the registration's reason-code mapping names (a review or an error; never a verdict).
+    _row(
+        "pause",
+        Actor.tool,
+        IN_PROGRESS,
+        CLOCK_STOPPED,
+        guard=_clock_running,
+        guard_summary="not while paused or on a break, nor once the time is up",
+        summary="control service: pause",
+    ),
+    _row("resume", Actor.tool, IN_PROGRESS, CLOCK_RUNNING, guard=_clock_paused, guard_summary="only a paused attempt"),
+    _row(
+        "extend",
+        Actor.tool,
+        IN_PROGRESS,
+        TIME_EXTENDED,
+        guard=_extension_within_bounds,
+        guard_summary="within the registration's max_extra_minutes and the staff bounds; not once the time is up",
+        summary="control service: update",
+    ),
+    _row(
+        "submit",
+        Actor.tool,
+        IN_PROGRESS | {Status.timed_out},
+        Status.submitted,
+        unchanged={Status.submitted},
+        summary="control service: terminate",
+    ),
+    _row(
+        "terminate",
+        Actor.tool,
+        {Status.submitted},
+        {Status.error, Status.second_review_required},
+        summary="control service: terminate; the reason-code mapping picks the target",
+    ),
     # Course or global staff.
     _row(
         "review",

@@ -18,7 +18,7 @@ from demo.app import models
 from edx_proctoring import api as proctoring_api
 from edx_proctoring.allowances import add_allowance_for_user
 from edx_proctoring.exams import sync_exam_with_backend
-from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAllowance
+from edx_proctoring.models import LtiCourseTool, LtiToolRegistration, ProctoredExam, ProctoredExamStudentAllowance
 
 COURSE_ID = "course-v1:DemoX+Proctoring101+2025"
 COURSE_NAME = "Proctoring 101: Exams in Open edX"
@@ -88,6 +88,26 @@ COURSES = [
         ],
     },
 ]
+# Only with --lti (run.py --lti): a course whose proctored exam goes to the mock LTI proctoring tool.
+LTI_COURSE_ID = "course-v1:DemoX+Lti103+2025"
+LTI_COURSE = {
+    "course_id": LTI_COURSE_ID,
+    "display_name": "Proctoring 103: An LTI proctoring tool",
+    "sections": [
+        {
+            "block": "lti_final",
+            "position": 1,
+            "display_name": "Final exam (LTI proctoring tool)",
+            "kind": models.Section.PROCTORED,
+            "time_limit_mins": 30,
+            "backend": "lti_proctoring",
+            "question": "LTI exam question: what does the proctoring tool check before you start?",
+        },
+    ],
+}
+LTI_CLIENT_ID = "mock-lti-tool"
+LTI_DEPLOYMENT_ID = "mock-lti-deployment"
+
 # Databases seeded before the practice exam moved to its own course still have it in Proctoring 101.
 RETIRED_SECTIONS = [_content_id(COURSE_ID, "practice")]
 
@@ -108,16 +128,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="do not print the accounts")
+        parser.add_argument(
+            "--lti", action="store_true", help="also the LTI-proctored course, on the mock LTI tool (run.py --lti)"
+        )
 
     def handle(self, *args, **options):
+        specs = [*COURSES, LTI_COURSE] if options["lti"] else COURSES
         with transaction.atomic():
-            courses = [self._course(spec=spec) for spec in COURSES]
+            courses = [self._course(spec=spec) for spec in specs]
             users = self._accounts(courses=courses)
             self._vendor_principal()
             self._retire_old_sections()
-            for course, spec in zip(courses, COURSES, strict=True):
+            for course, spec in zip(courses, specs, strict=True):
                 self._sections(course=course, specs=spec["sections"])
             self._break_allowance()
+            if options["lti"]:
+                self._lti_tool()
         registered = sum(self._register_with_vendor(course=course) for course in courses)
         if not options["quiet"]:
             self._report(courses=courses, users=users, registered=registered)
@@ -214,6 +240,29 @@ class Command(BaseCommand):
         key = ProctoredExamStudentAllowance.BREAK_MINUTES[0]
         if ProctoredExamStudentAllowance.get_allowance_for_user(exam.id, user.id, key) is None:
             add_allowance_for_user(exam.id, user.username, key, str(BREAK_ALLOWANCE["minutes"]))
+
+    def _lti_tool(self):
+        """The mock LTI tool's registration (its URLs follow the port run.py gives it) as the LTI course's tool."""
+        tool = f"http://127.0.0.1:{settings.DEMO_LTI_TOOL_PORT}"
+        registration, _ = LtiToolRegistration.objects.update_or_create(
+            client_id=LTI_CLIENT_ID,
+            defaults={
+                "name": "Mock LTI proctoring tool",
+                "issuer": settings.LMS_ROOT_URL,
+                "deployment_id": LTI_DEPLOYMENT_ID,
+                "tool_jwks_url": f"{tool}/jwks",
+                "oidc_login_url": f"{tool}/login",
+                "launch_url": f"{tool}/launch",
+                "end_assessment_url": f"{tool}/end",
+                "redirect_uris": [f"{tool}/launch", f"{tool}/end"],
+                "identity_claims": ["given_name", "family_name", "email"],
+                "allowed_actions": ["pause", "resume", "update", "terminate", "flag"],
+                "reason_code_mapping": {"1": "error", "*": "second_review_required"},
+                "max_extra_minutes": 30,
+                "active": True,
+            },
+        )
+        LtiCourseTool.objects.update_or_create(course_id=LTI_COURSE_ID, defaults={"registration": registration})
 
     def _register_with_vendor(self, *, course: models.Course) -> int:
         """Push the mock_vendor exams to the vendor again (it forgets them when it restarts); how many have an id."""

@@ -1,0 +1,91 @@
+"""A learner takes the LTI-proctored exam of the demo (run.py --lti) through the mock LTI tool, in Chromium:
+the launch chain to the tool and back into the exam, the tool pausing and resuming the attempt through the
+Assessment Control Service, and on submission the LtiEndAssessment launch and the way back to the course.
+
+Screenshots of each step go to test-artifacts/browser/ like the other browser tests'.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests_browser.conftest import ARTIFACTS, _start_demo, _stop, free_port
+from tests_browser.helpers import click_action, wait_for_interstitial, wait_for_timer
+
+pytestmark = pytest.mark.browser
+
+LTI_COURSE_ID = "course-v1:DemoX+Lti103+2025"
+EXAM_NAME = "Final exam (LTI proctoring tool)"
+
+
+@pytest.fixture
+def demo(tmp_path):
+    """The demo with its LTI course and the mock LTI tool (on a free port of its own)."""
+    tool_port = free_port()
+    site = _start_demo(tmp_path / "demo-var", ["--lti", "--lti-tool-port", str(tool_port)])
+    site.lti_tool_url = f"http://127.0.0.1:{tool_port}"
+    yield site
+    _stop(site.process)
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"test_lti_launch-{name}.png"), full_page=True)
+
+
+def test_learner_goes_through_the_lti_tool_into_the_exam_and_back(demo, new_page):
+    page = new_page("learner", username="learner")
+    page.goto(demo.course_url(LTI_COURSE_ID))
+    page.click(f"text={EXAM_NAME}")
+    wait_for_interstitial(page, "proctored_exam/entrance")
+    click_action(page, "start")
+    wait_for_interstitial(page, "proctored_exam/instructions")
+    shot(page, "instructions")
+
+    # The "software" of an LTI tool is its launch: our login initiation, the tool, our auth endpoint, the
+    # tool's checks, its LtiStartAssessment, then the exam, all in the window the link opens.
+    with page.context.expect_page() as opened:
+        page.click("[data-action='click_download_software']")
+    exam = opened.value
+    exam.errors = []
+    exam.on("pageerror", lambda error: exam.errors.append(str(error)))
+    exam.wait_for_selector("[data-testid=exam-content]", timeout=30_000)
+    remaining = wait_for_timer(exam)
+    assert 30 * 60 - 30 <= remaining <= 30 * 60, remaining
+    assert exam.url.startswith(demo.url), exam.url
+    shot(exam, "exam")
+
+    # The tool pauses the attempt (its launches page sends the control-service request): the exam is hidden.
+    tool = new_page("tool")
+    tool.goto(demo.lti_tool_url + "/")
+    # The tool saw the launch (its id_token checked against our key set) before it let the learner in.
+    assert "LtiStartProctoring" in tool.inner_text("table")
+    tool.click("button[value=pause]")
+    tool.wait_for_selector("text=pause: 200")
+    shot(tool, "tool-paused")
+    exam.reload()
+    wait_for_interstitial(exam, "common/paused")
+    assert exam.query_selector("[data-testid=exam-content]") is None
+    shot(exam, "paused")
+
+    tool.click("button[value=resume]")
+    tool.wait_for_selector("text=resume: 200")
+    exam.reload()
+    exam.wait_for_selector("[data-testid=exam-content]")
+
+    # Submitting sends the learner through the LtiEndAssessment launch the tool asked for, and back.
+    with exam.expect_navigation():
+        exam.click(".proctored_exam_status [data-action='end-exam']")
+    wait_for_interstitial(exam, "proctored_exam/ready_to_submit")
+    click_action(exam, "submit")
+    exam.wait_for_selector("[data-testid=tool-ended]", timeout=30_000)
+    assert exam.url.startswith(demo.lti_tool_url)
+    shot(exam, "tool-ended")
+    with exam.expect_navigation():
+        exam.click("[data-testid=tool-return]")
+    assert re.search(r"/courses/.+/sections/", exam.url), exam.url
+    wait_for_interstitial(exam, "proctored_exam/submitted")
+    shot(exam, "back-in-the-course")
+    assert not (page.errors or exam.errors)
