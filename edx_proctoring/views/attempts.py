@@ -20,9 +20,7 @@ from edx_proctoring.attempts.moves import mark_exam_attempt_as_ready_to_resume, 
 from edx_proctoring.attempts.practice_retake import retake_practice_attempt
 from edx_proctoring.attempts.removal import remove_attempt
 from edx_proctoring.audit_trail import audit_context
-from edx_proctoring.backends import get_backend_provider
-from edx_proctoring.exam_kinds import ExamKind, kind_of
-from edx_proctoring.exams import get_exam_by_id, get_exam_type
+from edx_proctoring.exams import get_exam_by_id
 from edx_proctoring.exceptions import ProctoredExamPermissionDenied, StudentExamAttemptDoesNotExistsException
 from edx_proctoring.http import inputs
 from edx_proctoring.http.base import ProctoredAPIView
@@ -32,16 +30,14 @@ from edx_proctoring.http.permissions import (
     require_course_or_global_staff,
     staff_only_response,
 )
+from edx_proctoring.learner_exam_view import learner_exam_view
 from edx_proctoring.logsafe import loggable_text
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.models.lookups import as_id
 from edx_proctoring.selectors import staff_lists, timer
-from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import (
-    allowed_minutes_for,
     get_time_remaining_for_attempt,
     humanized_time,
-    is_exam_passed_due,
 )
 
 log = logging.getLogger(__name__)
@@ -267,63 +263,11 @@ class ProctoredExamAttemptView(ProctoredAPIView):
         if refusal is not None:
             return refusal
         content_id = request.query_params.get("content_id")
-        if not content_id:
-            payload = timer.active_timer_payload(user.id, is_learning_mfe=is_learning_mfe)
-            return Response({"exam": {}, "active_attempt": payload or {}})
-        if len(content_id) > inputs.MAX_STRING_LENGTH:
+        if content_id and len(content_id) > inputs.MAX_STRING_LENGTH:
             raise BadRequest("The content_id is too long.")
-        view = timer.load_exam_view(user=user, course_id=course_id, content_id=content_id)
-        active_payload = {}
-        if view.active is not None:
-            active_payload = timer.timer_payload(
-                exam=view.active["proctored_exam"],
-                attempt=view.active,
-                is_learning_mfe=is_learning_mfe,
-                break_minutes=view.break_minutes.get(view.active["proctored_exam"]["id"]),
-                is_current=False,
-            )
-        active_exam = view.active["proctored_exam"] if view.active is not None else None
-        exam_attempt_payload = active_payload
-        if is_learning_mfe and timer.is_clock_stopped(active_payload):
-            # A stopped clock has nothing for the MFE to count down: no active attempt (see the timer payload).
-            active_payload = {}
-        if active_exam and active_exam["course_id"] == course_id and active_exam["content_id"] == content_id:
-            exam = dict(active_exam)
-            exam["attempt"] = exam_attempt_payload
-        elif view.exam is None:
-            exam = {}
-        else:
-            exam = dict(view.exam)
-            exam["attempt"] = self._attempt_of(exam, view, user, is_learning_mfe)
-        if exam:
-            exam["type"] = get_exam_type(exam, get_backend_provider(exam))["type"]
-            exam["passed_due_date"] = is_exam_passed_due(exam, user=user)
-            exam["use_legacy_attempt_api"] = True
-        return Response({"exam": exam, "active_attempt": active_payload})
-
-    @staticmethod
-    def _attempt_of(exam, view, user, is_learning_mfe):
-        if view.current is None:
-            exam["total_time"] = humanized_time(
-                allowed_minutes_for(exam=exam, user_id=user.id, resume_seconds=None, extra_minutes=view.extra_minutes)
-            )
-            if kind_of(exam) is ExamKind.PROCTORED:
-                from edx_proctoring.prerequisites import check_prerequisites
-
-                check_prerequisites(exam, user.id)
-            return {}
-        payload = timer.timer_payload(
-            exam=exam,
-            attempt=view.current,
-            is_learning_mfe=is_learning_mfe,
-            extra_minutes=view.extra_minutes,
-            break_minutes=view.break_minutes.get(exam["id"]),
+        return Response(
+            learner_exam_view(user=user, course_id=course_id, content_id=content_id, is_learning_mfe=is_learning_mfe)
         )
-        if exam["is_proctored"] and view.current["status"] in Status.onboarding_errors:
-            from edx_proctoring.onboarding import get_onboarding_exam_link
-
-            exam["onboarding_link"] = get_onboarding_exam_link(exam["course_id"], user, is_learning_mfe)
-        return payload
 
 
 class StudentProctoredExamResetAttempts(ProctoredAPIView):
