@@ -23,10 +23,10 @@ import jwt
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
+from edx_proctoring import config
 from edx_proctoring.crypto import decode_and_decrypt, encrypt_and_encode
 from edx_proctoring.lti.claims import LtiCheckFailed
 from edx_proctoring.models import LtiNonce, LtiPlatformKey, LtiToolRegistration
@@ -49,7 +49,7 @@ _private_keys: dict[str, rsa.RSAPrivateKey] = {}
 
 def _storage_key() -> str:
     # 32 characters -> AES-256 in edx_proctoring.crypto.
-    return hashlib.sha256(f"edx_proctoring.lti.platform_key:{settings.SECRET_KEY}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"edx_proctoring.lti.platform_key:{config.secret_key()}".encode()).hexdigest()[:32]
 
 
 def _public_jwk(*, private_key: rsa.RSAPrivateKey, kid: str) -> dict:

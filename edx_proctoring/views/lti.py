@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import uuid
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from edx_proctoring import config
 from edx_proctoring.exams import get_exam_url
 from edx_proctoring.exceptions import ProctoredBaseException
 from edx_proctoring.lti.claims import LtiCheckFailed
@@ -74,14 +74,15 @@ def _cross_site_session_cookie(request: HttpRequest, response: HttpResponse) -> 
     if not key:
         return response
     max_age = None if session.get_expire_at_browser_close() else session.get_expiry_age()
+    cookie = config.session_cookie()
     response.set_cookie(
-        settings.SESSION_COOKIE_NAME,
+        cookie["name"],
         key,
         max_age=max_age,
-        domain=settings.SESSION_COOKIE_DOMAIN,
-        path=settings.SESSION_COOKIE_PATH,
+        domain=cookie["domain"],
+        path=cookie["path"],
         secure=True,
-        httponly=settings.SESSION_COOKIE_HTTPONLY,
+        httponly=cookie["httponly"],
         samesite="None",
     )
     return response
