@@ -56,7 +56,7 @@ def _refuse(
         target_user_id=user.pk if user else None,
         details={"code": error.code, "message": error.message, "reference": reference},
     )
-    log.warning("LTI %s refused (%s, reference %s): %s", action, error.code, reference, error.message)
+    log.warning("%s (%s, support reference %s): %s", action, error.code, reference, error.message)
     response = render(
         request,
         ERROR_TEMPLATE,
