@@ -330,7 +330,7 @@ MOVES_LIST: tuple[Move, ...] = (
     ),
     _row("break_end", Actor.learner, IN_PROGRESS, CLOCK_RUNNING, guard=_on_break, guard_summary="on a break"),
     _row(
-        "reset_practice",
+        "retake_practice",
         Actor.learner,
         COMPLETED - {Status.verified, Status.submitted},
         Status.onboarding_reset,
@@ -489,7 +489,7 @@ MOVES_LIST: tuple[Move, ...] = (
         guard_summary="staff marked it ready to resume",
         summary="its continuation is created",
     ),
-    _row("remove", Actor.system, ANY, REMOVED, summary="a submitted practice attempt is reset"),
+    _row("remove", Actor.system, ANY, REMOVED, summary="a submitted practice attempt is removed for its retake"),
     _row(
         "break_end",
         Actor.system,
@@ -505,7 +505,7 @@ MOVES_LIST: tuple[Move, ...] = (
     _row("ready", Actor.host, ANY, Status.ready_to_start, **_HOST),
     _row("time_out", Actor.host, ANY, Status.timed_out, **_HOST),
     _row(
-        "reset_practice",
+        "retake_practice",
         Actor.host,
         COMPLETED - {Status.verified},
         Status.onboarding_reset,

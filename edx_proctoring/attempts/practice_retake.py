@@ -1,6 +1,6 @@
 """A learner retakes a practice or onboarding exam: the finished attempt is set aside and a new one created.
 
-The host's API calls it a reset (`reset_practice_exam`, the ``reset_practice`` row of the actions table);
+The host's API calls it a reset (`reset_practice_exam`); the actions table calls it ``retake_practice``;
 it is not the staff's removal of attempts (`attempts.removal`), which undoes what an attempt did.
 """
 
@@ -49,6 +49,6 @@ def retake_practice_attempt(*, exam_id, user_id, requesting_user, actor: Actor) 
             )
         else:
             # Set aside without side effects: a retake is not an outcome of the exam.
-            perform_action(action="reset_practice", actor=actor, attempt_id=attempt.id)
+            perform_action(action="retake_practice", actor=actor, attempt_id=attempt.id)
         emit_event(exam, "reset_practice_exam", attempt=serialize_attempt(attempt))
         return create_attempt(exam_id=exam_id, user_id=user_id, taking_as_proctored=taking_as_proctored, actor=actor)

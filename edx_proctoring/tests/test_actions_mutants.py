@@ -137,10 +137,10 @@ class TestLearner:
 
     def test_resets_an_ended_practice_attempt_unless_it_was_verified_or_submitted(self):
         resettable = COMPLETED - {S.verified, S.submitted}
-        assert table("reset_practice", Actor.learner, is_practice_exam=True) == expected(
+        assert table("retake_practice", Actor.learner, is_practice_exam=True) == expected(
             [(resettable, S.onboarding_reset)], "refused"
         )
-        assert table("reset_practice", Actor.learner) == expected([], "refused")
+        assert table("retake_practice", Actor.learner) == expected([], "refused")
 
     def test_cannot_make_the_moves_of_the_vendor_staff_or_system(self):
         for action in ("ready", "review", "set_status", "mark_ready_to_resume", "remove", "time_out", "sweep"):
@@ -282,10 +282,10 @@ class TestHostKeeps61xSemantics:
             outcome("start", Actor.host, S.started, has_started=True)
 
     def test_resets_any_ended_practice_attempt_but_a_verified_one(self):
-        assert table("reset_practice", Actor.host, is_practice_exam=True) == expected(
+        assert table("retake_practice", Actor.host, is_practice_exam=True) == expected(
             [(COMPLETED - {S.verified}, S.onboarding_reset)], "refused"
         )
-        assert outcome("reset_practice", Actor.host, S.error) == "refused"
+        assert outcome("retake_practice", Actor.host, S.error) == "refused"
 
     def test_marks_any_resumable_attempt_ready_to_resume_and_removes_any(self):
         assert table("mark_ready_to_resume", Actor.host, is_resumable=True) == expected(
@@ -324,7 +324,7 @@ class TestTheTable:
 
     def test_only_the_practice_reset_moves_have_no_side_effects(self):
         without = {(move.action, move.actor) for move in actions.rows() if not move.side_effects}
-        assert without == {("reset_practice", Actor.learner), ("reset_practice", Actor.host)}
+        assert without == {("retake_practice", Actor.learner), ("retake_practice", Actor.host)}
 
     def test_each_action_actor_pair_has_exactly_one_row(self):
         pairs = [(move.action, move.actor) for move in actions.rows()]
