@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.decorators import method_decorator
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from edx_proctoring.exam_registration import register_course_exams
 from edx_proctoring.exams import (
     create_exam,
     get_all_exams_for_course,
@@ -19,7 +19,7 @@ from edx_proctoring.http import inputs
 from edx_proctoring.http.base import ProctoredAPIView
 from edx_proctoring.http.errors import BadRequest
 from edx_proctoring.http.permissions import require_staff
-from edx_proctoring.models import ProctoredExam, ProctoredExamReviewPolicy
+from edx_proctoring.models import ProctoredExamReviewPolicy
 from edx_proctoring.serializers import ProctoredExamRegistrationSerializer, ProctoredExamSerializer
 
 _KEY_MAX = inputs.MAX_STRING_LENGTH
@@ -135,33 +135,8 @@ class RegisterProctoredExamsView(ProctoredAPIView):
                 # Some DRF versions key the per-item errors by index; the contract is a list in body order.
                 errors = [errors.get(str(index)) or errors.get(index) or {} for index in range(len(request.data))]
             return Response(status=status.HTTP_422_UNPROCESSABLE_ENTITY, data=errors)
-        items = serializer.validated_data
-        with transaction.atomic():
-            existing = {exam.content_id: exam for exam in ProctoredExam.get_all_exams_for_course(course_id)}
-            results, seen = [], set()
-            for item in items:
-                content_id = item["content_id"]
-                seen.add(content_id)
-                fields = {
-                    "exam_name": item["exam_name"],
-                    "time_limit_mins": item["time_limit_mins"],
-                    "is_proctored": item["is_proctored"],
-                    "is_practice_exam": item["is_practice_exam"],
-                    "external_id": item.get("external_id"),
-                    "is_active": item["is_active"],
-                    "hide_after_due": item["hide_after_due"],
-                    "backend": item.get("backend"),
-                }
-                if content_id in existing:
-                    exam_id = update_exam(existing[content_id].id, due_date=item.get("due_date"), **fields)
-                else:
-                    exam_id = create_exam(course_id, content_id, due_date=item.get("due_date"), **fields)
-                    existing[content_id] = ProctoredExam(id=exam_id, content_id=content_id, is_active=False)
-                results.append({"exam_id": exam_id})
-            for content_id, exam in existing.items():
-                if content_id not in seen and exam.is_active:
-                    update_exam(exam.id, is_proctored=False, is_active=False)
-        return Response(results)
+        exam_ids = register_course_exams(course_id=course_id, exams=serializer.validated_data)
+        return Response([{"exam_id": exam_id} for exam_id in exam_ids])
 
 
 class ProctoredSettingsView(ProctoredAPIView):
