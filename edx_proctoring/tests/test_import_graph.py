@@ -57,6 +57,31 @@ DOMAIN_MODULES_STILL_IMPORTING_HTTP = {
 }
 
 
+# The attempts package bottom up, as its docstring lists it: each module imports only modules before it.
+ATTEMPTS_LAYERS = (
+    "actions",
+    "serialization",
+    "context",
+    "notification_tasks",
+    "removal",
+    "effects",
+    "time_adjustments",
+    "lifecycle",
+    "deferred_calls",
+    "batch",
+    "expiry",
+    "getters",
+    "running",
+    "moves",
+    "creation",
+    "practice_retake",
+    "decline_cascade",
+    "learner_requests",
+    "payload",
+    "lifecycle_docs",
+)
+
+
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -213,6 +238,20 @@ def test_given_the_domain_modules_when_their_imports_are_read_then_none_reaches_
     assert offenders - set(DOMAIN_MODULES_STILL_IMPORTING_HTTP) == set(), {m: reaching_up[m] for m in offenders}
     listed = {module for module in DOMAIN_MODULES_STILL_IMPORTING_HTTP if module in graph}
     assert listed - offenders == set(), "no longer importing HTTP: drop from the list"
+
+
+def test_given_the_attempts_package_when_its_imports_are_read_then_each_module_imports_only_lower_ones():
+    graph = import_graph()
+    prefix = "edx_proctoring.attempts."
+
+    upward = {}
+    for position, name in enumerate(ATTEMPTS_LAYERS):
+        imported = {target.removeprefix(prefix) for target in graph.get(prefix + name, ()) if target.startswith(prefix)}
+        higher = imported & set(ATTEMPTS_LAYERS[position:])
+        if higher:
+            upward[name] = sorted(higher)
+
+    assert not upward, f"imports from higher up the attempts package: {upward}"
 
 
 def test_given_a_small_graph_with_one_cycle_when_components_are_found_then_only_the_cycle_is_reported():
