@@ -1,7 +1,11 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite, and the Hypothesis profiles of its property tests."""
+
+import os
 
 import pytest
 from django.apps import apps
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 import edx_proctoring.tests  # noqa: F401 - registers the test backends and permissive rules
 from edx_proctoring import runtime
@@ -13,6 +17,19 @@ from edx_proctoring.tests.test_services import (
     MockInstructorService,
     MockLearningSequencesService,
 )
+
+# Each property example builds exams, users and attempts in the database, so examples are what the property
+# tests cost. A local run explores a few dozen sequences; CI (HYPOTHESIS_PROFILE=ci, set by .ci/run) the
+# full count. The tests themselves name no count, so the profile decides.
+PROPERTY_EXAMPLES = {"fast": 25, "ci": 150}
+for _profile, _examples in PROPERTY_EXAMPLES.items():
+    hypothesis_settings.register_profile(
+        _profile,
+        max_examples=_examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 
 @pytest.fixture(autouse=True)

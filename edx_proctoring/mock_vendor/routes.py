@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import jwt
 
-from edx_proctoring.mock_vendor import pages
+from edx_proctoring.mock_vendor.pages import download_page, error_page, instructor_page
 from edx_proctoring.mock_vendor.state import (
     FAULT_MALFORMED_JSON,
     FAULT_NO_ATTEMPT_ID,
@@ -292,14 +292,14 @@ class VendorRequestHandler(BaseHTTPRequestHandler):
             # A link without an expiry would open the dashboard forever to whoever finds it in a log.
             claims = jwt.decode(token, self.vendor.client_secret, algorithms=["HS256"], options={"require": ["exp"]})
         except jwt.PyJWTError as exc:
-            raise Reply(403, body=pages.error_page(message=f"Invalid token: {exc}").encode(), content_type="text/html")
+            raise Reply(403, body=error_page(message=f"Invalid token: {exc}").encode(), content_type="text/html")
         if client != self.vendor.client_id or claims.get("iss") != self.vendor.client_id:
-            raise Reply(403, body=pages.error_page(message="Unknown client.").encode(), content_type="text/html")
-        html = pages.instructor_page(claims=claims, snapshot=self.vendor.snapshot(), vendor_name=self.vendor.name)
+            raise Reply(403, body=error_page(message="Unknown client.").encode(), content_type="text/html")
+        html = instructor_page(claims=claims, snapshot=self.vendor.snapshot(), vendor_name=self.vendor.name)
         raise Reply(200, body=html.encode("utf-8"), content_type="text/html; charset=utf-8")
 
     def route_download(self, method):
-        html = pages.download_page(vendor_name=self.vendor.name)
+        html = download_page(vendor_name=self.vendor.name)
         raise Reply(200, body=html.encode("utf-8"), content_type="text/html; charset=utf-8")
 
     def route_control(self, method):

@@ -46,6 +46,9 @@ DEFAULT_PORT = 11136
 DEFAULT_CLIENT_ID = "mock-vendor-client"
 DEFAULT_CLIENT_SECRET = "mock-vendor-secret-not-for-production-use"  # a test tool's well-known default
 TOKEN_LIFETIME = 3600
+# serve_forever notices shutdown() only between polls: the default half second made every stop (one per
+# test using the vendor) wait that long, while a poll every 20 ms costs nothing measurable when idle.
+SHUTDOWN_POLL_SECONDS = 0.02
 
 
 class MockVendor:
@@ -121,7 +124,12 @@ class MockVendor:
         self._server = ThreadingHTTPServer((self.host, self.port), _handler_for(self))
         self._server.daemon_threads = True
         self._server.block_on_close = False
-        self._thread = threading.Thread(target=self._server.serve_forever, name="mock-vendor", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
+            name="mock-vendor",
+            daemon=True,
+        )
         self._thread.start()
         self.callbacks.start()
         log.info("Mock vendor listening on %s", self.url)
