@@ -16,10 +16,6 @@ PACKAGE = "edx_proctoring"
 ROOT = Path(edx_proctoring.__file__).resolve().parent
 EXCLUDED_DIRS = frozenset({"tests", "migrations"})
 
-# Cycles that other work items remove; listed (never silently ignored) until their fix is committed.
-KNOWN_CYCLES_FIXED_ELSEWHERE: list[frozenset[str]] = [
-    frozenset({"edx_proctoring.mock_vendor", "edx_proctoring.mock_vendor.routes", "edx_proctoring.mock_vendor.server"}),
-]
 
 # The foundation every layer may import: settings, constants, exceptions, the status vocabulary and the
 # backend registry's accessor. None of them imports anything else from the package (asserted below).
@@ -196,9 +192,7 @@ def _under(module: str, prefixes: tuple[str, ...]) -> bool:
 
 
 def test_given_the_package_source_when_its_imports_are_graphed_then_no_module_imports_itself_through_others():
-    cycles = [
-        c for c in strongly_connected_components(import_graph()) if frozenset(c) not in KNOWN_CYCLES_FIXED_ELSEWHERE
-    ]
+    cycles = strongly_connected_components(import_graph())
 
     assert not cycles, "Import cycles (each line one strongly connected set of modules):\n" + "\n".join(
         ", ".join(sorted(cycle)) for cycle in cycles
