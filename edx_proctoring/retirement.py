@@ -5,7 +5,8 @@ What goes (interface §6.2, ``user_retirement_api``): allowance values, review p
 encrypted review video URLs and the reviewers' comments, in the live tables and in every table that keeps
 an older copy of them. Attempts stay: grades and certificates rely on them. The time adjustments this
 package added later carry a free-text reason written about the learner ("laptop crashed"): it goes too,
-from the adjustment and from its audit entry.
+from the adjustment and from its audit entry; so do what an LTI proctoring tool reported (the identity it
+verified, the notes of its incidents).
 
 Every write to an allowance or a review archives the version it replaces (the models' ``pre_save`` /
 ``pre_delete`` receivers and the allowance queryset's ``update``), and the audit log records each allowance
@@ -23,6 +24,8 @@ from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exceptions import ProctoredBaseException
 from edx_proctoring.identity import obscured_user_id
 from edx_proctoring.models import (
+    LtiControlEvent,
+    LtiLaunch,
     ProctoredExamSoftwareSecureComment,
     ProctoredExamSoftwareSecureReview,
     ProctoredExamSoftwareSecureReviewHistory,
@@ -96,6 +99,9 @@ def _blank_live_rows(*, user_id: int, codes: set[str]) -> None:
         review.save()
     ProctoredExamSoftwareSecureComment.objects.filter(review__attempt_code__in=codes).update(comment="", status="")
     ProctoredExamTimeAdjustment.objects.filter(attempt__user_id=user_id).exclude(reason="").update(reason="")
+    # What an LTI proctoring tool said about the learner: the identity it verified, its incident notes.
+    LtiLaunch.objects.filter(user_id=user_id).exclude(verified_user=None).update(verified_user=None)
+    LtiControlEvent.objects.filter(attempt__user_id=user_id).exclude(reason_msg="").update(reason_msg="")
 
 
 def _blank_archives(*, user_id: int, codes: set[str]) -> None:

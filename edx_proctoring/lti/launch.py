@@ -271,9 +271,11 @@ def authorize(*, params, user, info_for) -> AuthResponse:
                 session_data=session_data,
                 start_assessment_url=info.start_assessment_url,
                 acs_url=info.acs_url,
-                acs_actions=locked.acs_actions,
+                acs_actions=list(registration.allowed_actions or []),
                 identity=identity,
             )
+            # The control service accepts what the latest launch advertised.
+            locked.acs_actions = list(registration.allowed_actions or [])
             # A new launch of the same attempt replaces the pending session data; the old one is dead.
             locked.session_data_hash = session_data_hash(session_data)
             locked.session_data_used_at = None
