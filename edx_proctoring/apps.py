@@ -141,6 +141,13 @@ class EdxProctoringConfig(AppConfig):
         if env_root:
             make_worker_config(self.backends.values(), out=os.path.join(str(env_root), "workers.json"))
 
+    def clear_onboarding_errors(self, *, user_id: int) -> None:
+        """What `ProctoredExamStudentAttempt.objects.clear_onboarding_errors` runs (see the removal domain)."""
+        # Imported here: the removal domain imports the models, which exist only once the apps are ready.
+        from edx_proctoring.attempts.removal import clear_onboarding_errors
+
+        clear_onboarding_errors(user_id=user_id)
+
     @property
     def backends(self) -> BackendRegistry:
         """Backend instances by name, built on first use from PROCTORING_BACKENDS.

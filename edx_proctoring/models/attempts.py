@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from model_utils.models import TimeStampedModel
@@ -101,6 +102,14 @@ class ProctoredExamStudentAttemptManager(models.Manager):
         if exclude_attempt_id is not None:
             refused = refused.exclude(id=exclude_attempt_id)
         return refused.select_related("proctored_exam")
+
+    def clear_onboarding_errors(self, user_id):
+        """Delete the user's onboarding-refused attempts (any course), the vendors' copies first (best effort).
+
+        The historic entry point plugins call. The vendor step belongs to the removal domain, which the app
+        config hands over at start-up, so that the models import no vendor code.
+        """
+        apps.get_app_config("edx_proctoring").clear_onboarding_errors(user_id=user_id)
 
     def get_user_attempts_by_exam_id(self, user_id, exam_id):
         return self.filter(user_id=as_id(user_id), proctored_exam_id=as_id(exam_id)).order_by("-created", "-id")

@@ -325,6 +325,16 @@ def test_given_onboarding_exam_completed_then_refused_attempts_elsewhere_are_cle
     assert test_backend.removed_attempts == [(refused.proctored_exam.external_id, refused.external_id)]
 
 
+def test_given_refused_attempts_when_a_plugin_calls_the_historic_manager_method_then_vendor_and_rows_cleared(
+    test_backend,
+):
+    kept = AttemptFactory(status=Status.started, started_at=now())
+    refused = AttemptFactory(user=kept.user, status=Status.onboarding_expired)
+    ProctoredExamStudentAttempt.objects.clear_onboarding_errors(kept.user.id)
+    assert list(ProctoredExamStudentAttempt.objects.filter(user=kept.user)) == [kept]
+    assert test_backend.removed_attempts == [(refused.proctored_exam.external_id, refused.external_id)]
+
+
 # --- the table itself ----------------------------------------------------------------------------------
 
 
