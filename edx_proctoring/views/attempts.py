@@ -19,8 +19,8 @@ from edx_proctoring.attempts.lifecycle import adjust_attempt_time, perform_actio
 from edx_proctoring.attempts.moves import mark_exam_attempt_as_ready_to_resume, start_attempt, update_exam_attempt
 from edx_proctoring.attempts.practice_retake import retake_practice_attempt
 from edx_proctoring.attempts.removal import remove_attempt
+from edx_proctoring.attempts.staff_requests import remove_learner_attempts
 from edx_proctoring.audit_trail import audit_context
-from edx_proctoring.exams import get_exam_by_id
 from edx_proctoring.exceptions import ProctoredExamPermissionDenied, StudentExamAttemptDoesNotExistsException
 from edx_proctoring.http import inputs
 from edx_proctoring.http.base import ProctoredAPIView
@@ -33,7 +33,6 @@ from edx_proctoring.http.permissions import (
 from edx_proctoring.learner_exam_view import learner_exam_view
 from edx_proctoring.logsafe import loggable_text
 from edx_proctoring.models import ProctoredExamStudentAttempt
-from edx_proctoring.models.lookups import as_id
 from edx_proctoring.selectors import staff_lists, timer
 from edx_proctoring.timing import (
     get_time_remaining_for_attempt,
@@ -279,18 +278,9 @@ class StudentProctoredExamResetAttempts(ProctoredAPIView):
 
     @method_decorator(require_course_or_global_staff)
     def delete(self, request, exam_id, user_id):
-        get_exam_by_id(exam_id)
-        attempt_ids = list(
-            ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=as_id(exam_id), user_id=as_id(user_id))
-            .order_by("-created", "-id")
-            .values_list("id", flat=True)
-        )
-        if not attempt_ids:
+        if not remove_learner_attempts(exam_id=exam_id, user_id=user_id, requesting_user=request.user):
             return Response(
                 status=status.HTTP_404_NOT_FOUND,
                 data=_("There are no attempts related to this user id and exam id"),
             )
-        with audit_context(actor=request.user, reason="staff: reset attempts"):
-            for attempt_id in attempt_ids:
-                remove_attempt(attempt_id=attempt_id, requesting_user=request.user, actor=Actor.staff)
         return Response()
