@@ -180,7 +180,7 @@ def course_onboarding_exams(*, course_id: str) -> tuple[list[ProctoredExam], Any
     return exams, backend
 
 
-def _reachable(exams: list, details) -> list:
+def _reachable(*, exams: list, details) -> list:
     """The exams less those the learner cannot reach for reasons other than dates (hidden, gated...)."""
     non_date_inaccessible, _future, _past_due = categorize_inaccessible_exams_by_date(exams, details)
     excluded = {exam.id for exam in non_date_inaccessible}
@@ -196,7 +196,7 @@ def get_onboarding_exam_link(course_id, user, is_learning_mfe):
     exams, backend = course_onboarding_exams(course_id=course_id)
     if backend is None:
         return ""
-    reachable = _reachable(exams, get_user_course_outline_details(user, course_id))
+    reachable = _reachable(exams=exams, details=get_user_course_outline_details(user, course_id))
     if not reachable:
         return ""
     return get_exam_url(course_id, reachable[0].content_id, is_learning_mfe)

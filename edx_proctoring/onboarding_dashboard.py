@@ -36,11 +36,11 @@ class OnboardingPanel:
 
     count: int
     use_onboarding_profile_api: bool
-    _fetch: Callable[[int, int], list[dict]]
+    _fetch: Callable[..., list[dict]]
 
     def rows(self, *, start: int, stop: int) -> list[dict]:
         """The rows from `start` to `stop` (in enrollment order, or the vendor's order)."""
-        return self._fetch(start, stop)
+        return self._fetch(start=start, stop=stop)
 
 
 def course_onboarding_panel(*, course_id: str, text_search: str | None, statuses: set[str] | None) -> OnboardingPanel:
@@ -59,7 +59,7 @@ def course_onboarding_panel(*, course_id: str, text_search: str | None, statuses
             backend=backend, backend_name=backend_name, course_id=course_id, enrollments=enrollments, statuses=statuses
         )
 
-        def vendor_page(start: int, stop: int) -> list[dict]:
+        def vendor_page(*, start: int, stop: int) -> list[dict]:
             page = rows[start:stop]
             _add_local_modified(course_id=course_id, rows=page, enrollments=enrollments)
             return page
@@ -71,10 +71,10 @@ def course_onboarding_panel(*, course_id: str, text_search: str | None, statuses
             course_id=course_id, backend=backend_name, enrollments=enrollments, statuses=statuses
         )
         return OnboardingPanel(
-            count=len(rows), use_onboarding_profile_api=False, _fetch=lambda start, stop: rows[start:stop]
+            count=len(rows), use_onboarding_profile_api=False, _fetch=lambda *, start, stop: rows[start:stop]
         )
 
-    def local_page(start: int, stop: int) -> list[dict]:
+    def local_page(*, start: int, stop: int) -> list[dict]:
         return onboarding_panel.page_rows(
             course_id=course_id, backend=backend_name, enrollments=enrollments, start=start, stop=stop
         )

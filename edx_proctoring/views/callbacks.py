@@ -55,7 +55,7 @@ def _reviews_module():
         return None
 
 
-def review_response(result) -> HttpResponseBase:
+def review_response(*, result) -> HttpResponseBase:
     """The HTTP answer to a review: "OK", or 412 with the reason it was refused."""
     if isinstance(result, HttpResponseBase):  # a replacement reviews module may answer for itself
         return result
@@ -90,7 +90,7 @@ class BaseReviewCallback:
             reason="review callback" if request is not None else "review (no request)",
         ) as details:
             review_before = _review_state(attempt_code)
-            response = review_response(make_review(attempt=attempt, data=data, backend=backend, request=request))
+            response = review_response(result=make_review(attempt=attempt, data=data, backend=backend, request=request))
             review_after = _review_state(attempt_code)
             details.update(
                 **(audit_details or {}),

@@ -15,13 +15,15 @@ from edx_proctoring.http.permissions import require_course_or_global_staff
 from edx_proctoring.instructor_dashboard import DashboardUnavailable, Unavailable, instructor_dashboard_url
 
 
-def _not_found(message):
+def _not_found(message: str) -> Response:
     response = Response(status=status.HTTP_404_NOT_FOUND, data=message)
     response["X-Frame-Options"] = "sameorigin"
     return response
 
 
-def _unavailable_response(exc: DashboardUnavailable, *, course_id: str, exam_id, attempt_id) -> Response:
+def _unavailable_response(
+    *, exc: DashboardUnavailable, course_id: str, exam_id: int | None, attempt_id: str | None
+) -> Response:
     if exc.reason == Unavailable.MULTIPLE_BACKENDS:
         first, second = exc.backends
         return Response(
@@ -67,5 +69,5 @@ class InstructorDashboard(AuthenticatedAPIView):
                 show_configuration_dashboard=show_configuration_dashboard,
             )
         except DashboardUnavailable as exc:
-            return _unavailable_response(exc, course_id=course_id, exam_id=exam_id, attempt_id=attempt_id)
+            return _unavailable_response(exc=exc, course_id=course_id, exam_id=exam_id, attempt_id=attempt_id)
         return redirect(url)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from rest_framework import status
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from edx_proctoring.http import inputs
@@ -26,7 +27,7 @@ from edx_proctoring.onboarding_dashboard import OnboardingProfilesUnavailable, c
 NO_ONBOARDING_EXAM = "There is no onboarding exam related to this course id."
 
 
-def _unavailable_response(exc: OnboardingStatusUnavailable) -> Response:
+def _unavailable_response(*, exc: OnboardingStatusUnavailable) -> Response:
     if exc.reason == Unavailable.NO_PROFILE_API:
         return Response(status=status.HTTP_404_NOT_FOUND, data=f"No onboarding status API for {exc.vendor_name}")
     if exc.reason == Unavailable.NONE_ACCESSIBLE:
@@ -36,7 +37,7 @@ def _unavailable_response(exc: OnboardingStatusUnavailable) -> Response:
     return Response(status=status.HTTP_404_NOT_FOUND, data={"detail": message})
 
 
-def _learner(request, *, course_id: str):
+def _learner(*, request: Request, course_id: str):
     """The learner asked about: the caller, or (course staff only) `?username`; None when not allowed."""
     username = request.query_params.get("username")
     if not username or username == request.user.username:
@@ -58,13 +59,13 @@ class StudentOnboardingStatusView(ProctoredAPIView):
             raise BadRequest(_("Missing required query parameter course_id"))
         course_id = inputs.course_id(course_id)
         is_learning_mfe = inputs.query_flag(request, "is_learning_mfe")
-        user = _learner(request, course_id=course_id)
+        user = _learner(request=request, course_id=course_id)
         if user is None:
             return staff_only_response()
         try:
             return Response(learner_onboarding_status(course_id=course_id, user=user, is_learning_mfe=is_learning_mfe))
         except OnboardingStatusUnavailable as exc:
-            return _unavailable_response(exc)
+            return _unavailable_response(exc=exc)
 
 
 def _page(*, count: int, raw_page) -> tuple[int, int]:
@@ -97,7 +98,7 @@ class StudentOnboardingStatusByCourseView(ProctoredAPIView):
         try:
             panel = course_onboarding_panel(course_id=course_id, text_search=text_search, statuses=statuses)
         except OnboardingStatusUnavailable as exc:
-            return _unavailable_response(exc)
+            return _unavailable_response(exc=exc)
         except OnboardingProfilesUnavailable:
             message = _("The onboarding service is temporarily unavailable. Please try again later.")
             return Response(status=status.HTTP_503_SERVICE_UNAVAILABLE, data={"detail": message})
