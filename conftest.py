@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite, and the Hypothesis profiles of its property tests."""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -30,6 +31,21 @@ for _profile, _examples in PROPERTY_EXAMPLES.items():
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+
+FUZZ_DIR = Path(__file__).resolve().parent / "edx_proctoring" / "tests" / "fuzz"
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Leave out the fuzz tests when the run's -m expression cannot select them (make test's 'not fuzz').
+
+    Collecting them loads the OpenAPI document and builds every generated test (seconds on each run),
+    only for the default expression to deselect them all.
+    """
+    if collection_path != FUZZ_DIR:
+        return None
+    expression = config.getoption("markexpr") or ""
+    selects_fuzz = not expression or ("fuzz" in expression and "not fuzz" not in expression)
+    return None if selects_fuzz else True
 
 
 @pytest.fixture(autouse=True)
