@@ -110,11 +110,6 @@ LIFECYCLE_ORDER = (
     _S.error,
 )
 
-# Older private spellings still read by modules written before the named groups (lti); the same objects.
-_S._completed = COMPLETED_STATUSES
-_S._pre_started = PRE_START_STATUSES
-_S._in_progress = RUNNING_STATUSES
-
 STATUS_GROUPS: dict[str, frozenset[str]] = {
     "pre_start": PRE_START_STATUSES,
     "awaiting_setup": AWAITING_SETUP_STATUSES,

@@ -32,6 +32,7 @@ from edx_proctoring.models import (
     LtiUserSubject,
     ProctoredExamStudentAttempt,
 )
+from edx_proctoring.statuses import COMPLETED_STATUSES, PRE_START_STATUSES, RUNNING_STATUSES
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import now
 
@@ -43,7 +44,7 @@ _HINT_SALT = "edx_proctoring.lti.message_hint"
 HINT_MAX_AGE_SECONDS = 600
 # A start may be (re)launched until the attempt is completed: a learner who closed the tool's window
 # mid-exam launches again and the tool lets them back in.
-LAUNCHABLE = frozenset(Status._pre_started) | frozenset(Status._in_progress)
+LAUNCHABLE = PRE_START_STATUSES | RUNNING_STATUSES
 
 
 def session_data_hash(session_data: str) -> str:
@@ -141,7 +142,7 @@ def begin_login(*, attempt_id: int, user, message: str) -> LoginInitiation:
     attempt = _learner_attempt(attempt_id=attempt_id, user=user)
     if message == END:
         launch = LtiLaunch.objects.select_related("registration").filter(attempt=attempt).first()
-        if launch is None or not launch.end_assessment_due or attempt.status not in Status._completed:
+        if launch is None or not launch.end_assessment_due or attempt.status not in COMPLETED_STATUSES:
             raise LtiCheckFailed(code="no_end_due", message="This exam attempt has no end message to send.", status=409)
     elif message == START:
         if attempt.status not in LAUNCHABLE:

@@ -21,7 +21,7 @@ from edx_proctoring.lti.end_assessment import end_assessment_url
 from edx_proctoring.models import ProctoredExam
 from edx_proctoring.prerequisites import _resolve_prerequisite_links
 from edx_proctoring.review_policies import _get_review_policy_by_exam_id
-from edx_proctoring.statuses import AWAITING_SETUP_STATUSES
+from edx_proctoring.statuses import AWAITING_SETUP_STATUSES, COMPLETED_STATUSES
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import (
     attempt_deadline,
@@ -193,7 +193,7 @@ def proctored_exam_context(
         details = _vendor_attempt_details(provider=provider, attempt=attempt)
         context["backend_instructions"] = details.get("instructions")
         context["software_download_url"] = _software_download_url(provider=provider, details=details)
-    if attempt and getattr(provider, "sends_lti_end_assessment", False) and attempt["status"] in Status._completed:
+    if attempt and getattr(provider, "sends_lti_end_assessment", False) and attempt["status"] in COMPLETED_STATUSES:
         context["lti_end_assessment_url"] = end_assessment_url(attempt_id=attempt["id"])
     if wait_deadline:
         context["wait_deadline"] = wait_deadline
