@@ -4,11 +4,13 @@ events (read-only; the `flag` events are the incidents a reviewer looks at)."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from edx_proctoring.models import (
     LtiControlEvent,
     LtiCourseTool,
     LtiLaunch,
+    LtiPlatformKey,
     LtiToolRegistration,
     ProctoringAuditEntry,
 )
@@ -20,6 +22,8 @@ class LtiToolRegistrationAdmin(admin.ModelAdmin):
     list_filter = ("active", "allow_redirect_uri_prefix")
     search_fields = ("name", "client_id", "issuer")
     readonly_fields = ("created", "modified")
+    # Tools' URLs are https in production; say so instead of leaving Django to guess the scheme.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -79,3 +83,18 @@ class LtiControlEventAdmin(_ReadOnlyAdmin):
     list_select_related = ("registration",)
     search_fields = ("attempt__user__username", "reason_code", "reason_msg")
     date_hierarchy = "incident_time"
+
+
+@admin.register(LtiPlatformKey)
+class LtiPlatformKeyAdmin(admin.ModelAdmin):
+    """Rotation: deactivate a key and the next launch generates a new one; tools find it in our key set."""
+
+    list_display = ("kid", "active", "created")
+    fields = ("kid", "active", "public_jwk", "created")
+    readonly_fields = ("kid", "public_jwk", "created")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

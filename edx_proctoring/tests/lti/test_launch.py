@@ -7,7 +7,7 @@ import pytest
 
 from edx_proctoring.lti.claims import AP, LEARNER_ROLE, LTI
 from edx_proctoring.lti.keys import platform_jwks
-from edx_proctoring.models import LtiLaunch, LtiUserSubject, ProctoringAuditEntry
+from edx_proctoring.models import LtiLaunch, LtiPlatformKey, LtiUserSubject, ProctoringAuditEntry
 from edx_proctoring.tests.factories import ProctoredExamFactory, UserFactory
 from edx_proctoring.tests.lti.conftest import PLATFORM_ISSUER, register
 from edx_proctoring.tests.lti.launch_helpers import (
@@ -21,6 +21,7 @@ from edx_proctoring.tests.lti.launch_helpers import (
     query_of,
     start_launch,
 )
+from edx_proctoring.tests.student_view.helpers import render_view
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lti_backend")]
 
@@ -303,3 +304,26 @@ def test_given_the_auth_endpoint_when_the_tool_follows_the_login_then_the_urls_a
     auth_url = tool.login(query_of(initiation["Location"]))
 
     assert path_of(auth_url).startswith(f"{PREFIX}authorize/?")
+
+
+def test_given_a_new_lti_attempt_when_the_learner_sees_the_exam_page_then_its_setup_link_is_the_launch(
+    registration, learner
+):
+    attempt = lti_attempt(registration=registration, user=learner)
+
+    view = render_view(learner, attempt.proctored_exam)
+
+    assert view.context["software_download_url"] == f"{PREFIX}start/{attempt.id}/"
+
+
+def test_given_a_deactivated_platform_key_then_the_next_launch_signs_with_a_new_one_and_only_it_is_published(
+    client, tool, registration, learner
+):
+    attempt = lti_attempt(registration=registration, user=learner)
+    first_kid = jwt.get_unverified_header(launch_to_tool(client, tool, attempt=attempt).id_token)["kid"]
+    LtiPlatformKey.objects.filter(kid=first_kid).update(active=False)
+
+    second_kid = jwt.get_unverified_header(launch_to_tool(client, tool, attempt=attempt).id_token)["kid"]
+
+    assert second_kid != first_kid
+    assert [key["kid"] for key in platform_jwks()["keys"]] == [second_kid]
