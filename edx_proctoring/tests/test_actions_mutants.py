@@ -21,6 +21,7 @@ from edx_proctoring.attempts.actions import (
     move_for,
 )
 from edx_proctoring.exceptions import (
+    AnotherExamInProgressException,
     ProctoredExamIllegalResumeUpdate,
     ProctoredExamIllegalStatusTransition,
     StudentExamAttemptedAlreadyStarted,
@@ -311,6 +312,28 @@ class TestOperator:
 
 
 # The table as a whole.
+
+
+class TestTool:
+    """An LTI proctoring tool through its registration: the launch side (a valid LtiStartAssessment)."""
+
+    def test_a_start_assessment_is_the_ready_step_and_a_relaunch_changes_nothing(self):
+        assert table("ready", Actor.tool) == expected(
+            [({S.created, S.download_software_clicked}, S.ready_to_start)],
+            "refused",
+            unchanged={S.ready_to_start, S.started, S.ready_to_submit},
+        )
+
+    def test_lets_the_learner_in_once_ready_and_a_relaunch_of_a_running_attempt_changes_nothing(self):
+        assert table("start", Actor.tool, taking_as_proctored=True, vendor_reports_readiness=True) == expected(
+            [({S.ready_to_start}, S.started)], "refused", unchanged={S.started, S.ready_to_submit}
+        )
+        assert outcome("start", Actor.tool, S.started, has_started=True) == "unchanged"
+
+    def test_one_running_exam_per_course_holds_for_the_tools_start_too(self):
+        with pytest.raises(AnotherExamInProgressException):
+            outcome("start", Actor.tool, S.ready_to_start, other_running_exam="Midterm")
+        assert outcome("start", Actor.tool, S.ready_to_start, other_running_exam=None) == S.started
 
 
 class TestTheTable:
