@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from edx_proctoring import config
@@ -53,7 +53,12 @@ def session_data_hash(session_data: str) -> str:
 
 def learner_sub(*, user) -> str:
     """The learner's `sub` towards LTI tools (created on first use; never reassigned)."""
-    subject, _created = LtiUserSubject.objects.get_or_create(user=user)
+    try:
+        with transaction.atomic():
+            subject, _created = LtiUserSubject.objects.get_or_create(user=user)
+    except IntegrityError:
+        # Two first launches at once (two tabs): the other one made it.
+        subject = LtiUserSubject.objects.get(user=user)
     return subject.sub
 
 

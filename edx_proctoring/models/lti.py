@@ -168,7 +168,11 @@ class LtiLaunch(models.Model):
                 fields=["user", "resource_link_id", "attempt_number"], name="proctoring_ltilaunch_attempt_number"
             )
         ]
-        indexes = [models.Index(fields=["registration", "sub", "resource_link_id"], name="proctoring_ltilaunch_acs")]
+        indexes = [
+            models.Index(fields=["registration", "sub", "resource_link_id"], name="proctoring_ltilaunch_acs"),
+            # LtiStartAssessment finds its pending launch by the session data it echoes.
+            models.Index(fields=["session_data_hash"], name="proctoring_ltilaunch_session"),
+        ]
 
     def __str__(self):
         return f"launch of attempt {self.attempt_id} (#{self.attempt_number} on {self.resource_link_id})"
