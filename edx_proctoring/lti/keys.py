@@ -118,7 +118,7 @@ def platform_jwks() -> dict:
 # -- tool keys -------------------------------------------------------------------------------------------
 
 
-def _keys_of(value) -> list[dict]:
+def _keys_of(*, value) -> list[dict]:
     """The JWKs in a registration's `tool_public_jwk` (a single JWK or a key set)."""
     if isinstance(value, dict) and isinstance(value.get("keys"), list):
         return [key for key in value["keys"] if isinstance(key, dict)]
@@ -129,7 +129,7 @@ def _fetch_jwks(*, url: str) -> list[dict]:
     try:
         response = requests.get(url, timeout=JWKS_TIMEOUT_SECONDS)
         response.raise_for_status()
-        keys = _keys_of(response.json())
+        keys = _keys_of(value=response.json())
     except (requests.RequestException, ValueError) as exc:
         log.warning("Could not fetch the LTI tool key set at %s: %s", url, exc)
         raise LtiCheckFailed(code="tool_keys_unavailable", message="The tool's key set could not be fetched.") from exc
@@ -150,7 +150,7 @@ def _find(*, keys: list[dict], kid: str | None) -> dict | None:
 def tool_key(*, registration: LtiToolRegistration, kid: str | None) -> jwt.PyJWK:
     """The tool's public key with this `kid`; `LtiCheckFailed("unknown_kid")` when it has none."""
     if registration.tool_public_jwk:
-        jwk = _find(keys=_keys_of(registration.tool_public_jwk), kid=kid)
+        jwk = _find(keys=_keys_of(value=registration.tool_public_jwk), kid=kid)
     elif registration.tool_jwks_url:
         url = registration.tool_jwks_url
         keys = cache.get(f"{_CACHE_PREFIX}:{url}")

@@ -47,7 +47,7 @@ HINT_MAX_AGE_SECONDS = 600
 LAUNCHABLE = PRE_START_STATUSES | RUNNING_STATUSES
 
 
-def session_data_hash(session_data: str) -> str:
+def session_data_hash(*, session_data: str) -> str:
     return hashlib.sha256(session_data.encode()).hexdigest()
 
 
@@ -69,12 +69,12 @@ def course_registration(*, course_id: str) -> LtiToolRegistration:
     return tool.registration
 
 
-def _exam_of(attempt: ProctoredExamStudentAttempt):
+def _exam_of(*, attempt: ProctoredExamStudentAttempt):
     return attempt.proctored_exam
 
 
-def _resource_link_id(attempt: ProctoredExamStudentAttempt) -> str:
-    exam = _exam_of(attempt)
+def _resource_link_id(*, attempt: ProctoredExamStudentAttempt) -> str:
+    exam = _exam_of(attempt=attempt)
     return lti_claims.resource_link_id(course_id=exam.course_id, exam_id=exam.id, content_id=exam.content_id)
 
 
@@ -83,8 +83,8 @@ def _launch_for(*, attempt: ProctoredExamStudentAttempt, user) -> LtiLaunch:
     launch = LtiLaunch.objects.select_related("registration").filter(attempt=attempt).first()
     if launch is not None:
         return launch
-    registration = course_registration(course_id=_exam_of(attempt).course_id)
-    link_id = _resource_link_id(attempt)
+    registration = course_registration(course_id=_exam_of(attempt=attempt).course_id)
+    link_id = _resource_link_id(attempt=attempt)
     sub = learner_sub(user=user)
     with transaction.atomic():
         # The learner's row lock serialises two first launches (two tabs), so numbers never collide.
@@ -283,7 +283,7 @@ def authorize(*, params, user, info_for) -> AuthResponse:
             # The control service accepts what the latest launch advertised.
             locked.acs_actions = list(registration.allowed_actions or [])
             # A new launch of the same attempt replaces the pending session data; the old one is dead.
-            locked.session_data_hash = session_data_hash(session_data)
+            locked.session_data_hash = session_data_hash(session_data=session_data)
             locked.session_data_used_at = None
         else:
             if not locked.end_assessment_due:

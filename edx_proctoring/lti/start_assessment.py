@@ -34,7 +34,7 @@ class StartedAssessment:
     status: str
 
 
-def _registration_of(token: str) -> LtiToolRegistration:
+def _registration_of(*, token: str) -> LtiToolRegistration:
     """The registration the token claims to come from (its signature is checked against that one's keys)."""
     try:
         unverified = jwt.decode(token, options={"verify_signature": False})
@@ -59,7 +59,7 @@ def _pending_launch(*, registration: LtiToolRegistration, session_data, user) ->
         raise LtiCheckFailed(code="bad_session_data", message="The message has no session_data.")
     launch = (
         LtiLaunch.objects.select_related("attempt")
-        .filter(registration=registration, session_data_hash=session_data_hash(session_data))
+        .filter(registration=registration, session_data_hash=session_data_hash(session_data=session_data))
         .first()
     )
     if launch is None:
@@ -71,7 +71,7 @@ def _pending_launch(*, registration: LtiToolRegistration, session_data, user) ->
     return launch
 
 
-def _verified_user(claims: dict) -> dict | None:
+def _verified_user(*, claims: dict) -> dict | None:
     value = claims.get(AP + "verified_user")
     if not isinstance(value, dict):
         return None
@@ -82,7 +82,7 @@ def check_start_assessment(*, token: str, user) -> tuple[LtiLaunch, dict]:
     """The pending launch the token starts and its verified claims, after every check but consumption."""
     if not isinstance(token, str) or not token:
         raise LtiCheckFailed(code="malformed", message="The form field JWT is missing.")
-    registration = _registration_of(token)
+    registration = _registration_of(token=token)
     claims = verify_tool_jwt(registration=registration, token=token, audience=registration.issuer)
     remember_nonce(
         registration=registration, nonce=claims.get("nonce"), expires_at=datetime.fromtimestamp(claims["exp"], tz=UTC)
@@ -118,7 +118,7 @@ def start_assessment(*, token: str, user) -> StartedAssessment:
             raise LtiCheckFailed(code="used_session_data", message="The session_data was already used.")
         locked.session_data_used_at = now()
         locked.end_assessment_return = claims.get(AP + "end_assessment_return") is True
-        locked.verified_user = _verified_user(claims)
+        locked.verified_user = _verified_user(claims=claims)
         locked.started_at = locked.started_at or now()
         locked.save()
         exam = attempt.proctored_exam

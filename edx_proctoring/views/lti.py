@@ -35,7 +35,7 @@ ERROR_TEMPLATE = "lti/error.html"
 FORM_POST_TEMPLATE = "lti/form_post.html"
 
 
-def _exam_url(request: HttpRequest, attempt: ProctoredExamStudentAttempt | None) -> str:
+def _exam_url(*, request: HttpRequest, attempt: ProctoredExamStudentAttempt | None) -> str:
     if attempt is None:
         return ""
     exam = attempt.proctored_exam
@@ -44,7 +44,7 @@ def _exam_url(request: HttpRequest, attempt: ProctoredExamStudentAttempt | None)
 
 
 def _refuse(
-    request: HttpRequest, *, error: LtiCheckFailed, action: str, attempt_id: int | None = None, return_url: str = ""
+    *, request: HttpRequest, error: LtiCheckFailed, action: str, attempt_id: int | None = None, return_url: str = ""
 ) -> HttpResponse:
     reference = uuid.uuid4().hex[:12].upper()
     user = getattr(request, "user", None)
@@ -67,7 +67,7 @@ def _refuse(
     return response
 
 
-def _cross_site_session_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+def _cross_site_session_cookie(*, request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """Re-issue the session cookie so the browser sends it with the tool's cross-site POST back to us."""
     session = getattr(request, "session", None)
     key = getattr(session, "session_key", None)
@@ -97,15 +97,19 @@ def lti_start(request: HttpRequest, attempt_id: int) -> HttpResponse:
     action = "lti_launch_refused" if message == START else "lti_end_assessment_refused"
     if not request.user.is_authenticated:
         error = LtiCheckFailed(code="login_required", message="Sign in to the course first.", status=401)
-        return _refuse(request, error=error, action=action, attempt_id=attempt_id)
+        return _refuse(request=request, error=error, action=action, attempt_id=attempt_id)
     try:
         initiation = begin_login(attempt_id=attempt_id, user=request.user, message=message)
     except LtiCheckFailed as error:
         attempt = ProctoredExamStudentAttempt.objects.filter(id=attempt_id, user_id=request.user.pk).first()
         return _refuse(
-            request, error=error, action=action, attempt_id=attempt_id, return_url=_exam_url(request, attempt)
+            request=request,
+            error=error,
+            action=action,
+            attempt_id=attempt_id,
+            return_url=_exam_url(request=request, attempt=attempt),
         )
-    return _cross_site_session_cookie(request, HttpResponseRedirect(initiation.url))
+    return _cross_site_session_cookie(request=request, response=HttpResponseRedirect(initiation.url))
 
 
 @never_cache
@@ -119,21 +123,21 @@ def lti_authorize(request: HttpRequest) -> HttpResponse:
         return RequestInfo(
             start_assessment_url=request.build_absolute_uri(reverse("edx_proctoring:lti_start_assessment")),
             acs_url=request.build_absolute_uri(reverse("edx_proctoring:lti_acs")),
-            return_url=_exam_url(request, attempt),
+            return_url=_exam_url(request=request, attempt=attempt),
             locale=get_language() or "",
         )
 
     try:
         answer = authorize(params=params, user=getattr(request, "user", None), info_for=info_for)
     except LtiCheckFailed as error:
-        return _refuse(request, error=error, action="lti_authorize_refused")
+        return _refuse(request=request, error=error, action="lti_authorize_refused")
     response = render(
         request,
         FORM_POST_TEMPLATE,
         {"action": answer.redirect_uri, "fields": [("id_token", answer.id_token), ("state", answer.state)]},
     )
     response["Cache-Control"] = "no-store"
-    return _cross_site_session_cookie(request, response)
+    return _cross_site_session_cookie(request=request, response=response)
 
 
 @never_cache
@@ -144,11 +148,11 @@ def lti_start_assessment(request: HttpRequest) -> HttpResponse:
     try:
         started = start_assessment(token=request.POST.get("JWT", ""), user=getattr(request, "user", None))
     except LtiCheckFailed as error:
-        return _refuse(request, error=error, action="lti_start_assessment_refused")
+        return _refuse(request=request, error=error, action="lti_start_assessment_refused")
     except ProctoredBaseException as exc:
         # The actions table refused the start (another exam of the course running, ...): nothing changed.
         error = LtiCheckFailed(code="start_refused", message=str(exc), status=409)
-        return _refuse(request, error=error, action="lti_start_assessment_refused")
+        return _refuse(request=request, error=error, action="lti_start_assessment_refused")
     attempt = ProctoredExamStudentAttempt.objects.select_related("proctored_exam").get(id=started.attempt_id)
     ProctoringAuditEntry.objects.create(
         actor=request.user,
@@ -163,7 +167,7 @@ def lti_start_assessment(request: HttpRequest) -> HttpResponse:
             "status": started.status,
         },
     )
-    return HttpResponseRedirect(_exam_url(request, attempt) or "/")
+    return HttpResponseRedirect(_exam_url(request=request, attempt=attempt) or "/")
 
 
 @require_GET
