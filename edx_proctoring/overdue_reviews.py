@@ -7,7 +7,7 @@ until the certificate is missing. :func:`chase_overdue_reviews` (the periodic ta
 limit (``REVIEW_OVERDUE_HOURS``, default 72) and
 
 * asks the vendor where the backend can (``fetch_review``: the REST provider reads the attempt, whose answer
-  may carry the verdict). A verdict goes through the normal review path (``reviews.make_review`` as the
+  may carry the verdict). A verdict goes through the normal review path (``reviews.record_review`` as the
   vendor), so the attempt moves, the learner gets their e-mail and the audit log says where it came from;
 * otherwise records the attempt as overdue, once (``ProctoredExamOverdueReview``), for the Django admin
   list and the Special Exams tab, and asks again on later runs.
@@ -41,7 +41,7 @@ from edx_proctoring.backends.null import NullBackendProvider
 from edx_proctoring.exams import get_proctoring_escalation_email
 from edx_proctoring.models import ProctoredExamOverdueReview, ProctoredExamStudentAttempt
 from edx_proctoring.models.lookups import id_batches
-from edx_proctoring.reviews import make_review
+from edx_proctoring.reviews import record_review
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import now
 
@@ -160,7 +160,7 @@ class AskResult:
 def ask_vendor(*, attempt_id: int, backend=None, as_of: datetime | None = None) -> AskResult:
     """Ask `attempt_id`'s vendor for its review: apply a verdict, or record the attempt as overdue.
 
-    Safe to run twice at once: the verdict goes through ``make_review`` (which locks the attempt and treats
+    Safe to run twice at once: the verdict goes through ``record_review`` (which locks the attempt and treats
     the same review twice as a replay) and the overdue record is unique per attempt.
     """
     as_of = as_of or now()
@@ -201,12 +201,12 @@ def _apply_fetched_review(*, attempt: dict, review: dict, backend) -> bool:
             actor=None,
             reason="overdue review: verdict asked from the vendor",
         ) as details:
-            response = make_review(attempt=attempt, data=dict(review), backend=backend, request=None)
+            result = record_review(attempt=attempt, data=review, backend=backend)
             details.update(backend=attempt["proctored_exam"].get("backend"), review_status=review.get("status"))
     except Exception as exc:  # noqa: BLE001 - a malformed answer is recorded, the attempt stays overdue
         log.warning("The vendor's review of overdue attempt %s was refused: %s", attempt["id"], exc)
         return False
-    if getattr(response, "status_code", 200) >= 400:
+    if not result.accepted:
         return False
     return not ProctoredExamStudentAttempt.objects.filter(id=attempt["id"], status=WAITING_STATUS).exists()
 

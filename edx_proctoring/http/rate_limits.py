@@ -52,7 +52,7 @@ def parse_rate(value: object) -> Rate | None:
     if isinstance(value, str) and "/" in value:
         count, _, unit = value.partition("/")
         unit = unit.strip().lower().removesuffix("s")
-        if count.strip().isdigit() and unit in _UNITS and int(count) > 0:
+        if count.strip().isdecimal() and unit in _UNITS and int(count) > 0:
             return Rate(limit=int(count), window_seconds=_UNITS[unit])
     raise ImproperlyConfigured(
         f'PROCTORING_SETTINGS["{RATE_SETTING}"] must be "<requests>/<second|minute|hour|day>" or None, not {value!r}.'

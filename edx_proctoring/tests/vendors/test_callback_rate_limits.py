@@ -134,7 +134,7 @@ def test_rate_values(value, expected):
     assert parse_rate(value) == expected
 
 
-@pytest.mark.parametrize("value", ["60", "0/minute", "-1/minute", "x/minute", "60/fortnight", 60, (60, 60)])
+@pytest.mark.parametrize("value", ["60", "0/minute", "-1/minute", "x/minute", "²/minute", "60/fortnight", 60, (60, 60)])
 def test_bad_rate_values_are_refused(value):
     with pytest.raises(ImproperlyConfigured, match="ANONYMOUS_CALLBACK_RATE"):
         parse_rate(value)
