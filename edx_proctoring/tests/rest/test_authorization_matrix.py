@@ -9,6 +9,8 @@ import types
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
+from django.db import transaction
 from django.test import override_settings
 
 from edx_proctoring.models import (
@@ -23,6 +25,7 @@ from edx_proctoring.tests.factories import (
     PracticeExamFactory,
     ProctoredExamFactory,
     TimedExamFactory,
+    UserFactory,
 )
 from edx_proctoring.tests.rest.authorization_cases import CASES, PSI_COURSE_ID, ROLES, WRITE_METHODS
 from edx_proctoring.tests.rest.conftest import OTHER_COURSE_ID, client_for
@@ -30,11 +33,13 @@ from edx_proctoring.tests.rest.conftest import OTHER_COURSE_ID, client_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def state(services, exam, learner, other_learner, monkeypatch):
-    module = types.ModuleType("edx_proctoring.reviews")
-    module.make_review = lambda **kwargs: None
-    monkeypatch.setitem(sys.modules, "edx_proctoring.reviews", module)
+def _build_world() -> dict:
+    """The people and objects the cases name (the same people as the fixtures of rest/conftest.py)."""
+    learner = UserFactory(username="alice")
+    other_learner = UserFactory(username="bob")
+    vendor = UserFactory(username="vendor")
+    vendor.groups.add(Group.objects.get_or_create(name="test_review")[0])
+    exam = ProctoredExamFactory(backend="test", content_id="block-v1:edX+Proctoring+2026+type@sequential+block@exam")
     attempt = AttemptFactory(
         proctored_exam=exam,
         user=learner,
@@ -48,7 +53,7 @@ def state(services, exam, learner, other_learner, monkeypatch):
     AllowanceFactory(proctored_exam=exam, user=learner, key="break_minutes", value="10")
     # In a course of its own: a course whose proctored exams use two backends has no single instructor dashboard.
     psi_exam = ProctoredExamFactory(course_id=PSI_COURSE_ID, backend="software_secure")
-    return {
+    state = {
         "exam": exam,
         "alice": learner,
         "bob": other_learner,
@@ -59,19 +64,42 @@ def state(services, exam, learner, other_learner, monkeypatch):
         "timed": TimedExamFactory(),
         "onboarding": PracticeExamFactory(),
     }
-
-
-@pytest.fixture
-def callers(learner, other_learner, other_course_staff, course_staff, global_staff, vendor):
-    return {
+    callers = {
         "anonymous": None,
         "owner": learner,
         "other_learner": other_learner,
-        "other_course_staff": other_course_staff,
-        "course_staff": course_staff,
-        "global_staff": global_staff,
+        "other_course_staff": UserFactory(username="otherstaff"),
+        "course_staff": UserFactory(username="coursestaff"),
+        "global_staff": UserFactory(username="globalstaff", is_staff=True),
         "vendor": vendor,
     }
+    return {"state": state, "callers": callers}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world of every case, written once for the module's ~900 tests instead of once per test.
+
+    It is written in a transaction that stays open while the module runs: each test's own transaction nests
+    in it as a savepoint (pytest-django's db), so what a test writes is undone after the test, and the
+    world itself is rolled back after the last one.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def state(world, services, monkeypatch):
+    module = types.ModuleType("edx_proctoring.reviews")
+    module.make_review = lambda **kwargs: None
+    monkeypatch.setitem(sys.modules, "edx_proctoring.reviews", module)
+    return world["state"]
+
+
+@pytest.fixture
+def callers(world):
+    return world["callers"]
 
 
 def database_snapshot():
