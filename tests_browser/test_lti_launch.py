@@ -16,6 +16,11 @@ from tests_browser.helpers import click_action, wait_for_interstitial, wait_for_
 
 pytestmark = pytest.mark.browser
 
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+except ImportError:  # the conftest skips every browser test without playwright
+    PlaywrightTimeoutError = TimeoutError
+
 LTI_COURSE_ID = "course-v1:DemoX+Lti103+2025"
 EXAM_NAME = "Final exam (LTI proctoring tool)"
 
@@ -51,7 +56,11 @@ def test_learner_goes_through_the_lti_tool_into_the_exam_and_back(demo, new_page
     exam = opened.value
     exam.errors = []
     exam.on("pageerror", lambda error: exam.errors.append(str(error)))
-    exam.wait_for_selector("[data-testid=exam-content]", timeout=30_000)
+    try:
+        exam.wait_for_selector("[data-testid=exam-content]", timeout=60_000)
+    except PlaywrightTimeoutError:
+        shot(exam, "launch-failed")
+        raise AssertionError(f"No exam at {exam.url}:\n{exam.inner_text('body')[:2000]}") from None
     remaining = wait_for_timer(exam)
     assert 30 * 60 - 30 <= remaining <= 30 * 60, remaining
     assert exam.url.startswith(demo.url), exam.url
