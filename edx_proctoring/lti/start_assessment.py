@@ -114,7 +114,12 @@ def start_assessment(*, token: str, user) -> StartedAssessment:
         # The learner's row lock serialises this start with a start of another exam of the course.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         locked = LtiLaunch.objects.select_for_update().get(pk=launch.pk)
-        if locked.session_data_used_at is not None or locked.session_data_hash != launch.session_data_hash:
+        if locked.session_data_hash != launch.session_data_hash:
+            # A newer launch of the attempt replaced this session data while the message was being checked.
+            raise LtiCheckFailed(
+                code="bad_session_data", message="The session_data is not the one this launch was given."
+            )
+        if locked.session_data_used_at is not None:
             raise LtiCheckFailed(code="used_session_data", message="The session_data was already used.")
         locked.session_data_used_at = now()
         locked.end_assessment_return = claims.get(AP + "end_assessment_return") is True
