@@ -98,3 +98,33 @@ def test_learner_goes_through_the_lti_tool_into_the_exam_and_back(demo, new_page
     wait_for_interstitial(exam, "proctored_exam/submitted")
     shot(exam, "back-in-the-course")
     assert not (page.errors or exam.errors)
+
+
+def test_the_tool_terminates_the_attempt_and_the_learner_is_sent_to_the_end_of_the_session(demo, new_page):
+    page = new_page("terminated", username="learner2")
+    page.goto(demo.course_url(LTI_COURSE_ID))
+    page.click(f"text={EXAM_NAME}")
+    wait_for_interstitial(page, "proctored_exam/entrance")
+    click_action(page, "start")
+    with page.context.expect_page() as opened:
+        page.click("[data-action='click_download_software']")
+    exam = opened.value
+    exam.wait_for_selector("[data-testid=exam-content]", timeout=60_000)
+
+    # Reason code 1 is an error in the demo registration's mapping (any other code: a second review).
+    tool = new_page("tool-terminate")
+    tool.goto(demo.lti_tool_url + "/")
+    tool.fill("input[name=reason_code]", "1")
+    tool.click("button[value=terminate]")
+    tool.wait_for_selector("text=terminate: 200")
+    assert '"terminated"' in tool.inner_text("ul")
+
+    # The learner's next page is the error page, which sends the LtiEndAssessment the tool asked for.
+    exam.reload()
+    exam.wait_for_selector("[data-testid=tool-ended]", timeout=60_000)
+    shot(exam, "terminated-tool-ended")
+    with exam.expect_navigation():
+        exam.click("[data-testid=tool-return]")
+    wait_for_interstitial(exam, "proctored_exam/error")
+    assert exam.query_selector("[data-testid=exam-content]") is None
+    shot(exam, "terminated-error-page")

@@ -589,7 +589,9 @@ def launches_page(tool: MockLtiTool) -> str:
         )
         controls = (
             f'<form method="post" action="/__control__/form"><input type="hidden" name="launch" value="{index}">'
-            f'<input name="extra_time" size="3" placeholder="min">{buttons}</form>'
+            '<input name="extra_time" size="3" placeholder="min" aria-label="extra minutes (update)">'
+            '<input name="reason_code" size="6" placeholder="reason" aria-label="reason code (terminate, flag)">'
+            f"{buttons}</form>"
             if launch.message_type == START_PROCTORING and buttons
             else ""
         )
