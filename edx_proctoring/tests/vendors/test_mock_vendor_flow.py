@@ -209,7 +209,7 @@ class TestAutomaticCallbacks:
     def test_delays_without_holding(self, settings, live_server, principal, learner, instructor):
         """The vendor as run from the command line: callbacks sent on their own after their delays."""
         with MockVendor(
-            lms_url=live_server.url, lms_auth=lms_auth_for(), ready_delay=0.2, review_delay=1.0, verdict="passed"
+            lms_url=live_server.url, lms_auth=lms_auth_for(), ready_delay=0.1, review_delay=0.2, verdict="passed"
         ) as vendor:
             configure_backend(settings, vendor)
             exam_id = _new_exam()
