@@ -257,7 +257,9 @@ def control(*, registration: LtiToolRegistration, body: object) -> dict:
     try:
         with transaction.atomic():
             # Under the attempt's row lock, so two deliveries of one call cannot both pass the replay check.
-            attempt = ProctoredExamStudentAttempt.objects.select_for_update().get(id=launch.attempt_id)
+            attempt = ProctoredExamStudentAttempt.objects.select_for_update().filter(id=launch.attempt_id).first()
+            if attempt is None:  # reset since the launch was read
+                raise ControlError("That attempt no longer exists (it was reset).", status=404)
             replayed = LtiControlEvent.objects.filter(**once).first()
             if replayed is not None:
                 return replayed.result
