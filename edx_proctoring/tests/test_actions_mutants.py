@@ -336,6 +336,49 @@ class TestTool:
         assert outcome("start", Actor.tool, S.ready_to_start, other_running_exam=None) == S.started
 
 
+class TestToolControlService:
+    """An LTI proctoring tool through the Assessment Control Service: the staff's time moves, and terminate."""
+
+    @pytest.mark.parametrize(
+        ("action", "target", "state"),
+        [
+            ("pause", actions.CLOCK_STOPPED, {"seconds_remaining": 60}),
+            ("resume", actions.CLOCK_RUNNING, {"paused": True}),
+            ("extend", actions.TIME_EXTENDED, {"seconds_remaining": 60, "requested_minutes": 10}),
+        ],
+    )
+    def test_moves_the_clock_of_a_running_attempt_only(self, action, target, state):
+        assert table(action, Actor.tool, **state) == expected([(RUNNING, target)], "refused")
+
+    def test_the_clock_moves_keep_the_staff_guards(self):
+        assert outcome("pause", Actor.tool, S.started, paused=True, seconds_remaining=60) == "refused"
+        assert outcome("pause", Actor.tool, S.started, on_break=True, seconds_remaining=60) == "refused"
+        assert outcome("pause", Actor.tool, S.started, seconds_remaining=0) == "refused"
+        assert outcome("resume", Actor.tool, S.started) == "refused"
+        assert outcome("extend", Actor.tool, S.started, seconds_remaining=60, requested_minutes=0) == "refused"
+        too_much = {"seconds_remaining": 60, "requested_minutes": 10, "extension_minutes": 14395}
+        assert outcome("extend", Actor.tool, S.started, **too_much) == "refused"
+        assert outcome("extend", Actor.tool, S.started, paused=True, requested_minutes=5) == actions.TIME_EXTENDED
+
+    def test_terminate_submits_a_running_attempt_once(self):
+        assert table("submit", Actor.tool) == expected(
+            [(RUNNING | {S.timed_out}, S.submitted)], "refused", unchanged={S.submitted}
+        )
+
+    @pytest.mark.parametrize("target", [S.error, S.second_review_required])
+    def test_then_the_reason_code_mapping_picks_error_or_a_second_review(self, target):
+        assert table("terminate", Actor.tool, target) == expected([({S.submitted}, target)], "refused")
+
+    @pytest.mark.parametrize("target", [S.verified, S.rejected, S.submitted, S.declined])
+    def test_a_tool_never_gives_a_verdict(self, target):
+        assert outcome("terminate", Actor.tool, S.submitted, target) == "refused"
+
+    @pytest.mark.parametrize("action", ["revoke_extension", "review", "set_status", "remove", "decline", "error"])
+    def test_nothing_else(self, action):
+        with pytest.raises(ProctoredExamIllegalStatusTransition, match="cannot be made by a tool"):
+            move_for(action=action, actor=Actor.tool)
+
+
 class TestTheTable:
     def test_an_unknown_action_is_not_an_attempt_action(self):
         with pytest.raises(ProctoredExamIllegalStatusTransition, match="not an attempt action"):
