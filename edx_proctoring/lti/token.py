@@ -132,6 +132,8 @@ def issue_token(*, form, token_url: str) -> dict:
         )
     assertion = form.get("client_assertion") or ""
     client_id = _claimed_client_id(assertion)
+    if form.get("client_id") not in (None, "", client_id):
+        raise TokenError("invalid_client", "client_id is not the client the assertion is from.", status=401)
     wait = _rate_limited(client_id=client_id)
     if wait is not None:
         raise TokenError(

@@ -131,6 +131,7 @@ def test_given_an_assertion_already_used_when_it_comes_again_then_no_second_toke
         ({"grant_type": "password"}, "unsupported_grant_type"),
         ({"scope": "https://purl.imsglobal.org/spec/lti-ags/scope/score"}, "invalid_scope"),
         ({"client_assertion_type": "client_secret"}, "invalid_client"),
+        ({"client_id": "another-client"}, "invalid_client"),
     ],
 )
 def test_given_a_malformed_grant_when_the_tool_asks_then_an_oauth_error(client, lti_tool, registration, form, error):
