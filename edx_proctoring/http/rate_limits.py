@@ -19,48 +19,21 @@ review must not be lost because a cache node is down.
 from __future__ import annotations
 
 import hashlib
-import logging
-import math
-import time
-from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
 from edx_proctoring import config
-
-log = logging.getLogger(__name__)
+from edx_proctoring.rate_windows import Rate, parse_rate, seconds_until_allowed
 
 RATE_SETTING = "ANONYMOUS_CALLBACK_RATE"
 TRUSTED_PROXIES_SETTING = "ANONYMOUS_CALLBACK_TRUSTED_PROXIES"
 DEFAULT_RATE = "300/minute"
 TOO_MANY_REQUESTS_MESSAGE = "Too many requests from this address; try again later."
-_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _CACHE_PREFIX = "edx_proctoring.callback_rate"
 
 
-@dataclass(frozen=True)
-class Rate:
-    limit: int
-    window_seconds: int
-
-
-def parse_rate(value: object) -> Rate | None:
-    """The rate a setting value describes (None: no limit); `ImproperlyConfigured` when it describes none."""
-    if value is None:
-        return None
-    if isinstance(value, str) and "/" in value:
-        count, _, unit = value.partition("/")
-        unit = unit.strip().lower().removesuffix("s")
-        if count.strip().isdecimal() and unit in _UNITS and int(count) > 0:
-            return Rate(limit=int(count), window_seconds=_UNITS[unit])
-    raise ImproperlyConfigured(
-        f'PROCTORING_SETTINGS["{RATE_SETTING}"] must be "<requests>/<second|minute|hour|day>" or None, not {value!r}.'
-    )
-
-
 def configured_rate() -> Rate | None:
-    return parse_rate(config.proctoring_setting(RATE_SETTING, DEFAULT_RATE))
+    return parse_rate(config.proctoring_setting(RATE_SETTING, DEFAULT_RATE), setting=RATE_SETTING)
 
 
 def configured_trusted_proxies() -> int:
@@ -81,30 +54,10 @@ def client_address(request) -> str:
     return hops[-proxies] if len(hops) >= proxies else remote
 
 
-def _count(key: str, timeout: int) -> int:
-    if cache.add(key, 1, timeout=timeout):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # the entry expired between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
-
-
 def retry_after(*, request, scope: str) -> int | None:
     """Count this request; the seconds until its window ends when the address is over the limit, else None."""
     rate = configured_rate()
     if rate is None:
         return None
-    now = time.time()
-    window = int(now // rate.window_seconds)
     address = hashlib.sha256(client_address(request).encode("utf-8")).hexdigest()[:32]
-    key = f"{_CACHE_PREFIX}.{scope}.{address}.{window}"
-    try:
-        count = _count(key, timeout=rate.window_seconds + 1)
-    except Exception:  # any cache backend failure; see the module docstring
-        log.warning("The %s callback rate limit is not enforced: the cache failed", scope, exc_info=True)
-        return None
-    if count <= rate.limit:
-        return None
-    return max(1, math.ceil((window + 1) * rate.window_seconds - now))
+    return seconds_until_allowed(key=f"{_CACHE_PREFIX}.{scope}.{address}", rate=rate, what=f"{scope} callback")

@@ -16,21 +16,18 @@ the limit is a loop or a key being guessed.
 from __future__ import annotations
 
 import logging
-import math
 import secrets
 import time
 from datetime import UTC, datetime
 
 import jwt
 from django.core import signing
-from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
 
 from edx_proctoring import config
-from edx_proctoring.http.rate_limits import parse_rate
 from edx_proctoring.lti import keys
 from edx_proctoring.lti.claims import CONTROL_SCOPE, LtiCheckFailed
 from edx_proctoring.models import LtiToolRegistration
+from edx_proctoring.rate_windows import parse_rate, seconds_until_allowed
 
 log = logging.getLogger(__name__)
 
@@ -52,26 +49,8 @@ class TokenError(Exception):
 
 def _rate_limited(*, client_id: str) -> int | None:
     """Count this request of `client_id`; the seconds to wait when it is over the limit, else None."""
-    rate_setting = config.proctoring_setting(RATE_SETTING, DEFAULT_RATE)
-    try:
-        rate = parse_rate(rate_setting)
-    except ImproperlyConfigured:
-        raise ImproperlyConfigured(
-            f'PROCTORING_SETTINGS["{RATE_SETTING}"] must be "<requests>/<second|minute|hour|day>" or None.'
-        )
-    if rate is None:
-        return None
-    at = time.time()
-    window = int(at // rate.window_seconds)
-    key = f"{_RATE_CACHE_PREFIX}.{client_id}.{window}"
-    try:
-        count = 1 if cache.add(key, 1, timeout=rate.window_seconds + 1) else cache.incr(key)
-    except Exception:  # noqa: BLE001 - a cache outage must not lock every tool out
-        log.warning("The LTI token rate limit is not enforced: the cache failed", exc_info=True)
-        return None
-    if count <= rate.limit:
-        return None
-    return max(1, math.ceil((window + 1) * rate.window_seconds - at))
+    rate = parse_rate(config.proctoring_setting(RATE_SETTING, DEFAULT_RATE), setting=RATE_SETTING)
+    return seconds_until_allowed(key=f"{_RATE_CACHE_PREFIX}.{client_id}", rate=rate, what="LTI token")
 
 
 def _claimed_client_id(assertion: str) -> str:

@@ -9,9 +9,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from edx_proctoring.http import rate_limits
-from edx_proctoring.http.rate_limits import Rate, client_address, parse_rate
+from edx_proctoring import rate_windows
+from edx_proctoring.http.rate_limits import RATE_SETTING, client_address
 from edx_proctoring.models import ProctoredExamSoftwareSecureReview
+from edx_proctoring.rate_windows import Rate, parse_rate
 from edx_proctoring.tests.factories import AttemptFactory, ProctoredExamFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,7 @@ def test_a_failing_cache_serves_the_request(host_services, limited, psi_attempt,
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(rate_limits.cache, "add", broken)
+    monkeypatch.setattr(rate_windows.cache, "add", broken)
     assert _launch(psi_attempt, "198.51.100.1").status_code == 302
 
 
@@ -131,13 +132,13 @@ def test_a_failing_cache_serves_the_request(host_services, limited, psi_attempt,
     ],
 )
 def test_rate_values(value, expected):
-    assert parse_rate(value) == expected
+    assert parse_rate(value, setting=RATE_SETTING) == expected
 
 
 @pytest.mark.parametrize("value", ["60", "0/minute", "-1/minute", "x/minute", "²/minute", "60/fortnight", 60, (60, 60)])
 def test_bad_rate_values_are_refused(value):
     with pytest.raises(ImproperlyConfigured, match="ANONYMOUS_CALLBACK_RATE"):
-        parse_rate(value)
+        parse_rate(value, setting=RATE_SETTING)
 
 
 class TestClientAddress:
