@@ -14,7 +14,8 @@ from edx_proctoring.attempts.time_adjustments import break_allowance_minutes, br
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.exams import get_exam_by_id, get_exam_type, get_exam_url
 from edx_proctoring.exceptions import StudentExamAttemptDoesNotExistsException
-from edx_proctoring.statuses import AWAITING_SETUP_STATUSES
+from edx_proctoring.lti.end_assessment import end_assessment_url
+from edx_proctoring.statuses import AWAITING_SETUP_STATUSES, COMPLETED_STATUSES
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.timing import (
     PAUSE_KIND_BREAK,
@@ -75,7 +76,8 @@ def build_timer_payload(
 ) -> dict:
     """The timer payload, with the absolute `deadline` and `server_now` (ISO-8601) added to the historic keys
     so a client can count down against the server's clock instead of its own, and the clock's adjustments
-    (`clock_fields`).
+    (`clock_fields`). On the LTI backend, `lti_end_assessment_url` is where the learner's browser sends the
+    LtiEndAssessment the tool asked for (null while none is owed).
 
     `fallback_total_minutes` gives the allowed time when the attempt has none fixed yet (or is about to be
     resumed) and `break_minutes` the learner's break allowance; callers that already read the learner's
@@ -127,6 +129,11 @@ def build_timer_payload(
     data["desktop_application_js_url"] = provider.get_javascript()
     data["ping_interval"] = provider.ping_interval
     data["attempt_code"] = attempt["attempt_code"]
+    if getattr(provider, "sends_lti_end_assessment", False):
+        # A Learning MFE learner never sees the LMS's submitted page, which holds the link otherwise.
+        data["lti_end_assessment_url"] = (
+            end_assessment_url(attempt_id=attempt["id"]) if attempt["status"] in COMPLETED_STATUSES else None
+        )
     if attempt["status"] in AWAITING_SETUP_STATUSES:
         provider_attempt = provider.get_attempt(attempt) or {}
         data["software_download_url"] = provider_attempt.get("download_url") or provider.get_software_download_url()

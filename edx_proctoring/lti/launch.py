@@ -26,6 +26,7 @@ from edx_proctoring.lti import claims as lti_claims
 from edx_proctoring.lti.claims import LaunchFacts, LtiCheckFailed
 from edx_proctoring.lti.keys import sign
 from edx_proctoring.models import (
+    LtiControlEvent,
     LtiCourseTool,
     LtiLaunch,
     LtiToolRegistration,
@@ -304,8 +305,14 @@ def authorize(*, params, user, info_for) -> AuthResponse:
 
 
 def end_errors(*, attempt: ProctoredExamStudentAttempt) -> tuple[str, str]:
-    """errormsg/errorlog of an LtiEndAssessment: set only when the platform ended the attempt in error."""
+    """errormsg/errorlog of an LtiEndAssessment: set only when the platform ended the attempt in error (§5).
+
+    An attempt the tool itself terminated to ``error`` (its reason code mapped so) is the tool's own verdict:
+    reporting it back as a platform-side error would tell the tool something false.
+    """
     if attempt.status != Status.error:
+        return "", ""
+    if LtiControlEvent.objects.filter(attempt_id=attempt.pk, action="terminate").exists():
         return "", ""
     return (
         "The exam attempt ended because of an error on the platform.",

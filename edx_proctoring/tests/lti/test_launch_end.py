@@ -9,6 +9,7 @@ from edx_proctoring.attempts.context import TransitionContext
 from edx_proctoring.attempts.lifecycle import perform_action
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.lti.claims import AP, LTI
+from edx_proctoring.lti.control import control
 from edx_proctoring.lti.end_assessment import mark_end_assessment_due
 from edx_proctoring.mock_vendor.lti_tool import MockLtiTool
 from edx_proctoring.models import LtiLaunch
@@ -62,6 +63,22 @@ def test_given_the_tool_asked_for_an_end_message_when_the_learner_submits_then_i
     assert url in view.html
 
 
+def test_given_an_owed_end_message_when_the_learning_mfe_reads_the_attempt_then_it_gets_the_link(
+    client, tool, registration, learner
+):
+    attempt = _running(client, tool, registration=registration, learner=learner)
+    exam = attempt.proctored_exam
+    url = f"/api/edx_proctoring/v1/proctored_exam/attempt/course_id/{exam.course_id}"
+    query = {"content_id": exam.content_id, "is_learning_mfe": "true"}
+    assert client.get(url, query).json()["exam"]["attempt"]["lti_end_assessment_url"] is None
+
+    perform_action(action="submit", actor=Actor.learner, attempt_id=attempt.id)
+
+    payload = client.get(url, query).json()["exam"]["attempt"]
+    assert payload["attempt_status"] == "submitted"
+    assert payload["lti_end_assessment_url"] == f"/api/edx_proctoring/v1/lti/start/{attempt.id}/?message=end"
+
+
 def test_given_an_owed_end_message_when_the_browser_follows_it_then_the_tool_gets_lti_end_assessment(
     client, tool, registration, learner
 ):
@@ -99,6 +116,32 @@ def test_given_the_platform_ended_the_attempt_in_error_then_the_end_message_says
 
     assert claims[AP + "errormsg"] == "The exam attempt ended because of an error on the platform."
     assert claims[AP + "errorlog"].startswith(f"attempt {attempt.id} status error")
+
+
+def test_given_the_tool_terminated_the_attempt_to_error_then_the_end_message_carries_no_platform_error(
+    client, tool, registration, learner
+):
+    attempt = _running(client, tool, registration=registration, learner=learner)
+    launch = LtiLaunch.objects.get(attempt=attempt)
+    # Reason code "1" maps to error in the registration: the tool's verdict, not a platform failure.
+    control(
+        registration=registration,
+        body={
+            "user": {"sub": launch.sub},
+            "resource_link": {"id": launch.resource_link_id},
+            "attempt_number": launch.attempt_number,
+            "action": "terminate",
+            "incident_time": "2026-03-01T10:00:00Z",
+            "reason_code": "1",
+        },
+    )
+    attempt.refresh_from_db()
+    assert attempt.status == "error"
+
+    claims = launch_to_tool(client, tool, attempt=attempt, message="end").claims()
+
+    assert claims[LTI + "message_type"] == "LtiEndAssessment"
+    assert AP + "errormsg" not in claims and AP + "errorlog" not in claims
 
 
 def test_given_a_tool_that_did_not_ask_when_the_learner_submits_then_no_end_message_is_owed(
