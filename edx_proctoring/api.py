@@ -32,7 +32,6 @@ from edx_proctoring.attempts.getters import (  # noqa: F401
     get_filtered_exam_attempts,
     get_user_attempts_by_exam_id,
     is_attempt_in_resume_process,
-    is_attempt_ready_to_resume,
 )
 from edx_proctoring.attempts.lifecycle import (  # noqa: F401
     is_state_transition_legal,
@@ -48,7 +47,7 @@ from edx_proctoring.attempts.moves import (  # noqa: F401
     stop_exam_attempt,
     update_exam_attempt,
 )
-from edx_proctoring.attempts.payload import get_exam_attempt_data  # noqa: F401
+from edx_proctoring.attempts.payload import is_attempt_ready_to_resume  # noqa: F401
 from edx_proctoring.attempts.practice_retake import reset_practice_exam  # noqa: F401
 from edx_proctoring.attempts.removal import (  # noqa: F401
     _remove_exam_attempt_from_backend,
@@ -74,6 +73,7 @@ from edx_proctoring.exams import (  # noqa: F401
 )
 from edx_proctoring.exams import get_proctoring_escalation_email as _get_proctoring_escalation_email  # noqa: F401
 from edx_proctoring.identity import obscured_user_id  # noqa: F401
+from edx_proctoring.learner_exam_view import get_exam_attempt_data  # noqa: F401
 from edx_proctoring.notifications import (  # noqa: F401
     _get_email_template_paths,
     create_proctoring_attempt_status_email,

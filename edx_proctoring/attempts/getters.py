@@ -85,11 +85,6 @@ def get_active_exams_for_user(user_id, course_id=None):
     ]
 
 
-def is_attempt_ready_to_resume(attempt):
-    """For a serialized attempt: staff allowed it to resume and it has not been resumed yet."""
-    return bool(attempt["ready_to_resume"] and not attempt["resumed"])
-
-
 def is_attempt_in_resume_process(attempt_obj):
     """For an attempt row: it is ready to resume or already resumed."""
     return bool(attempt_obj.ready_to_resume or attempt_obj.resumed)

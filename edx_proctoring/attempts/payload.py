@@ -9,11 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from edx_proctoring import config
-from edx_proctoring.attempts.getters import get_exam_attempt_by_id, is_attempt_ready_to_resume
-from edx_proctoring.attempts.time_adjustments import break_allowance_minutes, break_seconds_left
+from edx_proctoring.attempts.time_adjustments import break_seconds_left
 from edx_proctoring.backends import get_backend_provider
-from edx_proctoring.exams import get_exam_by_id, get_exam_type, get_exam_url
-from edx_proctoring.exceptions import StudentExamAttemptDoesNotExistsException
+from edx_proctoring.exams import get_exam_type, get_exam_url
 from edx_proctoring.lti.end_assessment import end_assessment_url
 from edx_proctoring.statuses import AWAITING_SETUP_STATUSES, COMPLETED_STATUSES
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
@@ -21,7 +19,6 @@ from edx_proctoring.timing import (
     PAUSE_KIND_BREAK,
     Clock,
     attempt_deadline,
-    calculate_allowed_mins,
     clock_of,
     get_time_remaining_for_attempt,
     humanized_time,
@@ -36,19 +33,9 @@ def low_time_thresholds(*, allowed_minutes: int) -> tuple[int, int]:
     return int(low_pct * allowed_minutes * 60), int(critical_pct * allowed_minutes * 60)
 
 
-def get_exam_attempt_data(exam_id, attempt_id, is_learning_mfe=False):
-    """The timer payload of an attempt (see `build_timer_payload`)."""
-    exam = get_exam_by_id(exam_id)
-    attempt = get_exam_attempt_by_id(attempt_id)
-    if attempt is None:
-        raise StudentExamAttemptDoesNotExistsException(f"Attempt {attempt_id} does not exist.")
-    return build_timer_payload(
-        exam=exam,
-        attempt=attempt,
-        is_learning_mfe=is_learning_mfe,
-        fallback_total_minutes=lambda: calculate_allowed_mins(exam, attempt["user"]["id"]),
-        break_minutes=lambda: break_allowance_minutes(exam_id=exam["id"], user_id=attempt["user"]["id"]),
-    )
+def is_attempt_ready_to_resume(attempt: dict) -> bool:
+    """For a serialized attempt: staff allowed it to resume and it has not been resumed yet."""
+    return bool(attempt["ready_to_resume"] and not attempt["resumed"])
 
 
 def clock_fields(*, clock: Clock, break_minutes: int | None, at) -> dict:

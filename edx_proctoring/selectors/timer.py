@@ -1,17 +1,16 @@
 """The learner hot path: the timer payload, the active attempt and the Learning-MFE exam view.
 
-The domain's `get_exam_attempt_data(exam_id, attempt_id)` reads the exam, the attempt and the learner's
-allowances in separate queries. Here each answer comes from one query (the attempt with its exam, user and
+The domain's `learner_exam_view.get_exam_attempt_data(exam_id, attempt_id)` reads the exam, the attempt and
+the learner's allowances in separate queries. Here each answer comes from one query (the attempt with its exam, user and
 extra-time allowance joined), and the payload is built by the domain's own `build_timer_payload` and
-`timing.allowed_minutes_for` from the rows already read. When an attempt turns out to have timed out, the
-domain's lazy timeout runs (and writes).
+`timing.allowed_minutes_for` from the rows already read. Nothing here writes: timing an overdue attempt
+out is the caller's explicit step (`attempts.expiry`, see `learner_exam_view`).
 """
 
 from __future__ import annotations
 
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 
-from edx_proctoring.attempts.expiry import expire_if_overdue as _check_for_attempt_timeout
 from edx_proctoring.attempts.payload import build_timer_payload
 from edx_proctoring.attempts.serialization import attempt_rows as _attempts
 from edx_proctoring.attempts.serialization import serialize_attempt
@@ -110,22 +109,12 @@ def is_clock_stopped(payload: dict) -> bool:
     return bool(payload.get("paused") or payload.get("on_break"))
 
 
-def active_timer_payload(user_id: int, *, is_learning_mfe: bool = False) -> dict | None:
-    """The timer payload of the learner's active attempt, or None when there is none."""
+def active_attempt_row(user_id: int) -> tuple[dict, ProctoredExamStudentAttempt] | None:
+    """The learner's active attempt as read (not yet checked for expiry) with its row, or None."""
     row = get_active_attempt_row(user_id)
     if row is None:
         return None
-    attempt = _check_for_attempt_timeout(serialize_attempt(row))
-    payload = timer_payload(
-        exam=attempt["proctored_exam"],
-        attempt=attempt,
-        is_learning_mfe=is_learning_mfe,
-        extra_minutes=row.extra_minutes,
-        break_minutes=row.break_minutes,
-    )
-    if is_learning_mfe and is_clock_stopped(payload):
-        return None
-    return payload
+    return serialize_attempt(row), row
 
 
 # ---- The Learning MFE's exam view: the exam, the learner's attempts on it and the active attempt in one query.
@@ -205,11 +194,11 @@ def load_exam_view(*, user, course_id: str, content_id: str) -> ExamView:
     current = None
     if target_exam is not None:
         current = next((a for a in attempts if a.proctored_exam_id == target_exam.id), None)
-    active_dict = _check_for_attempt_timeout(serialize_attempt(active)) if active is not None else None
+    active_dict = serialize_attempt(active) if active is not None else None
     if current is not None and active is not None and current.id == active.id:
         current_dict = active_dict
     else:
-        current_dict = _check_for_attempt_timeout(serialize_attempt(current)) if current is not None else None
+        current_dict = serialize_attempt(current) if current is not None else None
     return ExamView(
         exam=serialize_exam(target_exam) if target_exam is not None else None,
         current=current_dict,

@@ -19,7 +19,8 @@ from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 
 from edx_proctoring import config
-from edx_proctoring.attempts.getters import get_current_exam_attempt, is_attempt_ready_to_resume
+from edx_proctoring.attempts.getters import get_current_exam_attempt
+from edx_proctoring.attempts.payload import is_attempt_ready_to_resume
 from edx_proctoring.attempts.running import other_running_attempt
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.events import emit_event

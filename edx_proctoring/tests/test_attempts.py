@@ -11,7 +11,6 @@ from edx_proctoring.attempts.getters import (
     get_current_exam_attempt,
     get_exam_attempt_by_code,
     get_exam_attempt_by_id,
-    is_attempt_ready_to_resume,
 )
 from edx_proctoring.attempts.lifecycle import update_attempt_status
 from edx_proctoring.attempts.moves import (
@@ -22,6 +21,7 @@ from edx_proctoring.attempts.moves import (
     stop_exam_attempt,
     update_exam_attempt,
 )
+from edx_proctoring.attempts.payload import is_attempt_ready_to_resume
 from edx_proctoring.attempts.practice_retake import reset_practice_exam
 from edx_proctoring.attempts.removal import remove_exam_attempt
 from edx_proctoring.exceptions import (

@@ -61,6 +61,7 @@ ATTEMPTS_LAYERS = (
     "removal",
     "effects",
     "time_adjustments",
+    "payload",
     "lifecycle",
     "deferred_calls",
     "batch",
@@ -72,7 +73,6 @@ ATTEMPTS_LAYERS = (
     "practice_retake",
     "decline_cascade",
     "learner_requests",
-    "payload",
     "lifecycle_docs",
 )
 
@@ -251,3 +251,28 @@ def test_given_a_small_graph_with_one_cycle_when_components_are_found_then_only_
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
 
     assert strongly_connected_components(graph) == [{"a", "b", "c"}]
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        for target in graph.get(stack.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
+
+
+def test_given_the_page_readers_when_their_imports_are_followed_then_none_reaches_the_status_writer_or_expiry():
+    # The selectors read for pages; timing an overdue attempt out is the caller's explicit step.
+    graph = import_graph()
+    writers = {"edx_proctoring.attempts.lifecycle", "edx_proctoring.attempts.expiry"}
+
+    reaching = {
+        module: sorted(_reachable(graph, module) & writers)
+        for module in graph
+        if _under(module, ("edx_proctoring.selectors",))
+    }
+
+    assert not {module: found for module, found in reaching.items() if found}

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.test import override_settings
 
-from edx_proctoring.attempts.payload import get_exam_attempt_data
 from edx_proctoring.exceptions import ProctoredExamNotFoundException, StudentExamAttemptDoesNotExistsException
+from edx_proctoring.learner_exam_view import get_exam_attempt_data
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.tests.factories import AttemptFactory, TimedExamFactory
 

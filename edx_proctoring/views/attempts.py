@@ -30,10 +30,10 @@ from edx_proctoring.http.permissions import (
     require_course_or_global_staff,
     staff_only_response,
 )
-from edx_proctoring.learner_exam_view import learner_exam_view
+from edx_proctoring.learner_exam_view import active_timer_payload, learner_exam_view
 from edx_proctoring.logsafe import loggable_text
 from edx_proctoring.models import ProctoredExamStudentAttempt
-from edx_proctoring.selectors import staff_lists, timer
+from edx_proctoring.selectors import staff_lists
 from edx_proctoring.timing import (
     get_time_remaining_for_attempt,
     humanized_time,
@@ -146,7 +146,7 @@ class StudentProctoredExamAttemptCollection(ProctoredAPIView):
     """GET: the timer payload of the learner's active attempt (legacy LMS). POST: create an attempt."""
 
     def get(self, request):
-        payload = timer.active_timer_payload(request.user.id, is_learning_mfe=False)
+        payload = active_timer_payload(user_id=request.user.id, is_learning_mfe=False)
         return Response(payload if payload is not None else {"in_timed_exam": False, "is_proctored": False})
 
     def post(self, request):
@@ -248,7 +248,7 @@ class ProctoredExamActiveAttemptView(ProctoredAPIView):
         user, refusal = _target_user(request)
         if refusal is not None:
             return refusal
-        payload = timer.active_timer_payload(user.id, is_learning_mfe=True)
+        payload = active_timer_payload(user_id=user.id, is_learning_mfe=True)
         return Response(payload or {})
 
 

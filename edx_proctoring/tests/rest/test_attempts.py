@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.urls import reverse
 from waffle.testutils import override_switch
 
-from edx_proctoring.attempts.payload import get_exam_attempt_data
+from edx_proctoring.learner_exam_view import get_exam_attempt_data
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.tests.factories import (
     COURSE_ID,
