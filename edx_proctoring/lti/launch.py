@@ -215,11 +215,41 @@ class RequestInfo:
     locale: str
 
 
+# OIDC Core §3.1.2.6 error codes for our check codes; any other failed check is an invalid_request.
+OIDC_ERRORS = {
+    "bad_response_type": "unsupported_response_type",
+    "bad_scope": "invalid_scope",
+    "login_required": "login_required",
+    # prompt=none forbids us to ask the learner to sign in as the user the tool named.
+    "wrong_login_hint": "login_required",
+    "wrong_user": "login_required",
+    "wrong_client": "unauthorized_client",
+}
+
+
+class OidcErrorResponse(LtiCheckFailed):
+    """A failed check of an auth request whose client_id and redirect_uri are verified: per OIDC, the error
+    goes back to the tool at that redirect URI (``error``, ``error_description``, ``state``), not to a page
+    of ours the tool never sees."""
+
+    def __init__(self, *, failed: LtiCheckFailed, redirect_uri: str, state: str):
+        super().__init__(code=failed.code, message=failed.message, status=failed.status)
+        self.redirect_uri = redirect_uri
+        self.state = state
+        self.error = OIDC_ERRORS.get(failed.code, "invalid_request")
+
+    def fields(self, *, reference: str) -> list[tuple[str, str]]:
+        description = f"{self.message} (support reference {reference})"
+        fields = [("error", self.error), ("error_description", description)]
+        return fields + ([("state", self.state)] if self.state else [])
+
+
 def authorize(*, params, user, info_for) -> AuthResponse:
     """Check the tool's auth request (spec §2 step 2) and build the id_token for the learner's browser.
 
     `params` is the request's GET or POST data. `info_for(attempt)` gives the `RequestInfo` of the
-    attempt. Raises `LtiCheckFailed` for each failed check, before anything is stored.
+    attempt. Raises `LtiCheckFailed` for an unknown client or redirect URI, then `OidcErrorResponse` for
+    each failed check, before anything is stored.
     """
     registration = LtiToolRegistration.objects.filter(client_id=params.get("client_id") or "", active=True).first()
     if registration is None:
@@ -227,6 +257,14 @@ def authorize(*, params, user, info_for) -> AuthResponse:
     redirect_uri = params.get("redirect_uri") or ""
     if not redirect_uri_allowed(registration=registration, redirect_uri=redirect_uri):
         raise LtiCheckFailed(code="bad_redirect_uri", message="The redirect_uri is not registered for this tool.")
+    try:
+        return _authorize_verified(params=params, user=user, info_for=info_for, registration=registration)
+    except LtiCheckFailed as failed:
+        raise OidcErrorResponse(failed=failed, redirect_uri=redirect_uri, state=params.get("state") or "") from failed
+
+
+def _authorize_verified(*, params, user, info_for, registration: LtiToolRegistration) -> AuthResponse:
+    redirect_uri = params.get("redirect_uri") or ""
     _check_auth_request(params=params, registration=registration)
     if user is None or not user.is_authenticated:
         raise LtiCheckFailed(code="login_required", message="Sign in to the course first.", status=401)

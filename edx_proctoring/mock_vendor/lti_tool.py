@@ -353,6 +353,9 @@ class MockLtiTool:
             login = self._states.pop(form.get("state", ""), None)
         if login is None:
             raise ToolError("Unknown or already used state.")
+        if form.get("error"):
+            # An OIDC error response of the platform to our auth request (its state checked like a success's).
+            raise ToolError(f"The platform refused the launch: {form['error']}: {form.get('error_description', '')}")
         if not form.get("id_token"):
             raise ToolError("No id_token.")
         claims = self.validate_id_token(form["id_token"], nonce=login["nonce"])

@@ -2,9 +2,12 @@
 endpoint, LtiStartAssessment and the platform's public key set.
 
 Every refusal is an HTML page with a support reference, the same reference in an audit entry, and no change
-to the attempt. The tool's LtiStartAssessment arrives as a cross-site form POST, so it is CSRF-exempt (the
-signed JWT, the single-use session data and the session user are its protection) and the session cookie is
-re-issued ``SameSite=None; Secure`` on the way out to the tool, or the browser would not send it back.
+to the attempt; except that an auth request whose client_id and redirect_uri check out is answered at that
+redirect URI with an OIDC error response (the reference in its ``error_description``), as OIDC asks.
+
+The tool's LtiStartAssessment arrives as a cross-site form POST, so it is CSRF-exempt (the signed JWT, the
+single-use session data and the session user are its protection) and the session cookie is re-issued
+``SameSite=None; Secure`` on the way out to the tool, or the browser would not send it back.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from edx_proctoring.exams import get_exam_url
 from edx_proctoring.exceptions import ProctoredBaseException
 from edx_proctoring.lti.claims import LtiCheckFailed
 from edx_proctoring.lti.keys import platform_jwks
-from edx_proctoring.lti.launch import END, START, RequestInfo, authorize, begin_login
+from edx_proctoring.lti.launch import END, START, OidcErrorResponse, RequestInfo, authorize, begin_login
 from edx_proctoring.lti.start_assessment import start_assessment
 from edx_proctoring.models import ProctoredExamStudentAttempt, ProctoringAuditEntry
 
@@ -43,9 +46,8 @@ def _exam_url(*, request: HttpRequest, attempt: ProctoredExamStudentAttempt | No
     return request.build_absolute_uri(url) if url else ""
 
 
-def _refuse(
-    *, request: HttpRequest, error: LtiCheckFailed, action: str, attempt_id: int | None = None, return_url: str = ""
-) -> HttpResponse:
+def _audit_refusal(*, request: HttpRequest, error: LtiCheckFailed, action: str, attempt_id: int | None) -> str:
+    """Record the refusal; its support reference."""
     reference = uuid.uuid4().hex[:12].upper()
     user = getattr(request, "user", None)
     user = user if user is not None and user.is_authenticated else None
@@ -57,6 +59,13 @@ def _refuse(
         details={"code": error.code, "message": error.message, "reference": reference},
     )
     log.warning("%s (%s, support reference %s): %s", action, error.code, reference, error.message)
+    return reference
+
+
+def _refuse(
+    *, request: HttpRequest, error: LtiCheckFailed, action: str, attempt_id: int | None = None, return_url: str = ""
+) -> HttpResponse:
+    reference = _audit_refusal(request=request, error=error, action=action, attempt_id=attempt_id)
     response = render(
         request,
         ERROR_TEMPLATE,
@@ -75,15 +84,23 @@ def _cross_site_session_cookie(*, request: HttpRequest, response: HttpResponse) 
         return response
     max_age = None if session.get_expire_at_browser_close() else session.get_expiry_age()
     cookie = config.session_cookie()
+    set_cookie = response.set_cookie
+
+    def set_cross_site_cookie(name, value="", **kwargs):
+        # SessionMiddleware sets the session cookie again after the view when the session is saved (always,
+        # under SESSION_SAVE_EVERY_REQUEST), with the host's SameSite: it must not undo this one.
+        if name == cookie["name"]:
+            kwargs.update(secure=True, samesite="None")
+        return set_cookie(name, value, **kwargs)
+
+    response.set_cookie = set_cross_site_cookie
     response.set_cookie(
         cookie["name"],
         key,
         max_age=max_age,
         domain=cookie["domain"],
         path=cookie["path"],
-        secure=True,
         httponly=cookie["httponly"],
-        samesite="None",
     )
     return response
 
@@ -129,6 +146,12 @@ def lti_authorize(request: HttpRequest) -> HttpResponse:
 
     try:
         answer = authorize(params=params, user=getattr(request, "user", None), info_for=info_for)
+    except OidcErrorResponse as error:
+        reference = _audit_refusal(request=request, error=error, action="lti_authorize_refused", attempt_id=None)
+        fields = error.fields(reference=reference)
+        response = render(request, FORM_POST_TEMPLATE, {"action": error.redirect_uri, "fields": fields})
+        response["Cache-Control"] = "no-store"
+        return response
     except LtiCheckFailed as error:
         return _refuse(request=request, error=error, action="lti_authorize_refused")
     response = render(

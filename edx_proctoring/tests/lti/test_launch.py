@@ -7,11 +7,13 @@ import pytest
 
 from edx_proctoring.lti.claims import AP, LEARNER_ROLE, LTI
 from edx_proctoring.lti.keys import platform_jwks
+from edx_proctoring.mock_vendor.lti_tool import ToolError
 from edx_proctoring.models import LtiLaunch, LtiPlatformKey, LtiUserSubject, ProctoringAuditEntry
 from edx_proctoring.tests.factories import ProctoredExamFactory, UserFactory
 from edx_proctoring.tests.lti.conftest import PLATFORM_ISSUER, register
 from edx_proctoring.tests.lti.launch_helpers import (
     PREFIX,
+    AuthForm,
     auth_form,
     in_process,
     launch_to_tool,
@@ -163,22 +165,27 @@ def _refused(response, *, status: int, code: str):
     return entry
 
 
+def _refused_to_the_tool(response, *, code: str, error: str, state: str) -> AuthForm:
+    """An OIDC error response: a form posting error, error_description and state back to the redirect URI."""
+    form = auth_form(response)
+    entry = ProctoringAuditEntry.objects.order_by("-id").first()
+    assert entry.action == "lti_authorize_refused" and entry.details["code"] == code
+    assert form.fields["error"] == error
+    assert form.fields["state"] == state
+    assert entry.details["reference"] in form.fields["error_description"]
+    assert "id_token" not in form.fields
+    return form
+
+
 @pytest.mark.parametrize(
     ("change", "code"),
     [
         ({"redirect_uri": "http://tool.example.org/launch/elsewhere"}, "bad_redirect_uri"),
         ({"redirect_uri": "http://evil.example.org/launch"}, "bad_redirect_uri"),
         ({"client_id": "another-client"}, "unknown_client"),
-        ({"response_type": "code"}, "bad_response_type"),
-        ({"response_mode": "query"}, "bad_response_mode"),
-        ({"prompt": "login"}, "bad_prompt"),
-        ({"scope": "profile"}, "bad_scope"),
-        ({"nonce": ""}, "missing_nonce"),
-        ({"login_hint": "someone-else"}, "wrong_login_hint"),
-        ({"lti_message_hint": "forged"}, "bad_hint"),
     ],
 )
-def test_given_a_bad_auth_request_then_it_is_refused_with_a_support_reference_and_nothing_is_issued(
+def test_given_an_auth_request_of_an_unverified_client_or_redirect_uri_then_our_4xx_page_with_a_reference(
     client, tool, registration, learner, change, code
 ):
     attempt = lti_attempt(registration=registration, user=learner)
@@ -191,6 +198,33 @@ def test_given_a_bad_auth_request_then_it_is_refused_with_a_support_reference_an
     assert entry.action == "lti_authorize_refused"
     assert "id_token" not in response.content.decode()
     assert LtiLaunch.objects.get(attempt=attempt).session_data_hash == ""
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "error"),
+    [
+        ({"response_type": "code"}, "bad_response_type", "unsupported_response_type"),
+        ({"response_mode": "query"}, "bad_response_mode", "invalid_request"),
+        ({"prompt": "login"}, "bad_prompt", "invalid_request"),
+        ({"scope": "profile"}, "bad_scope", "invalid_scope"),
+        ({"nonce": ""}, "missing_nonce", "invalid_request"),
+        ({"login_hint": "someone-else"}, "wrong_login_hint", "login_required"),
+        ({"lti_message_hint": "forged"}, "bad_hint", "invalid_request"),
+    ],
+)
+def test_given_a_bad_auth_request_of_a_verified_client_then_an_oidc_error_goes_back_to_its_redirect_uri(
+    client, tool, registration, learner, change, code, error
+):
+    attempt = lti_attempt(registration=registration, user=learner)
+    params = _auth_params(client, tool, attempt=attempt)
+
+    response = client.get(f"{PREFIX}authorize/", {**params, **change})
+
+    form = _refused_to_the_tool(response, code=code, error=error, state=params["state"])
+    assert form.action == params["redirect_uri"]
+    assert LtiLaunch.objects.get(attempt=attempt).session_data_hash == ""
+    with pytest.raises(ToolError, match=f"refused the launch: {error}"):
+        tool.launch(form.fields)
 
 
 def test_given_the_auth_request_as_a_post_then_it_is_answered_like_a_get(client, tool, registration, learner):
@@ -224,7 +258,7 @@ def test_given_another_user_signed_in_when_the_auth_request_arrives_then_it_is_r
 
     response = client.get(f"{PREFIX}authorize/", params)
 
-    _refused(response, status=403, code="wrong_user")
+    _refused_to_the_tool(response, code="wrong_user", error="login_required", state=params["state"])
 
 
 def test_given_nobody_signed_in_when_the_auth_request_arrives_then_login_is_required(
@@ -236,7 +270,7 @@ def test_given_nobody_signed_in_when_the_auth_request_arrives_then_login_is_requ
 
     response = client.get(f"{PREFIX}authorize/", params)
 
-    _refused(response, status=401, code="login_required")
+    _refused_to_the_tool(response, code="login_required", error="login_required", state=params["state"])
 
 
 def test_given_a_hint_for_another_tool_then_the_auth_request_is_refused(client, tool, registration, learner):
@@ -246,7 +280,7 @@ def test_given_a_hint_for_another_tool_then_the_auth_request_is_refused(client, 
 
     response = client.get(f"{PREFIX}authorize/", {**params, "client_id": other_registration.client_id})
 
-    _refused(response, status=403, code="wrong_client")
+    _refused_to_the_tool(response, code="wrong_client", error="unauthorized_client", state=params["state"])
 
 
 def test_given_someone_elses_attempt_when_a_learner_starts_it_then_it_is_not_found(client, registration, learner):
