@@ -1,8 +1,14 @@
-"""JSON shapes of exams, attempts, allowances and review policies (the keys and their order are a contract)."""
+"""JSON shapes of exams, attempts, allowances and review policies (the keys and their order are a contract).
+
+The HTTP layer validates input with these classes; their output is built by ``edx_proctoring.records`` (the
+same dicts the Python API returns), so the format is written down once.
+"""
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from rest_framework import serializers
 
+from edx_proctoring import records
 from edx_proctoring.models import (
     ProctoredExam,
     ProctoredExamReviewPolicy,
@@ -11,7 +17,21 @@ from edx_proctoring.models import (
 )
 
 
-class ProctoredExamSerializer(serializers.ModelSerializer):
+class _RecordOutput:
+    """Output from the plain record function of this exact class.
+
+    A subclass (here or in a host or plugin) may declare other fields, and a validated dict is not a row:
+    both keep DRF's own walk over the fields.
+    """
+
+    def to_representation(self, instance):
+        build = _RECORDS.get(type(self))
+        if build is not None and isinstance(instance, models.Model):
+            return build(instance)
+        return super().to_representation(instance)
+
+
+class ProctoredExamSerializer(_RecordOutput, serializers.ModelSerializer):
     id = serializers.IntegerField(required=False)
     course_id = serializers.CharField(required=True)
     content_id = serializers.CharField(required=True)
@@ -59,7 +79,7 @@ class ProctoredExamRegistrationSerializer(ProctoredExamSerializer):
         return []
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(_RecordOutput, serializers.ModelSerializer):
     id = serializers.IntegerField(required=False)
     username = serializers.CharField(required=True)
     email = serializers.CharField(required=True)
@@ -69,7 +89,7 @@ class UserSerializer(serializers.ModelSerializer):
         fields = ("id", "username", "email")
 
 
-class ProctoredExamStudentAttemptSerializer(serializers.ModelSerializer):
+class ProctoredExamStudentAttemptSerializer(_RecordOutput, serializers.ModelSerializer):
     proctored_exam = ProctoredExamSerializer()
     user = UserSerializer()
     started_at = serializers.DateTimeField(format=None)
@@ -100,7 +120,7 @@ class ProctoredExamStudentAttemptSerializer(serializers.ModelSerializer):
         )
 
 
-class ProctoredExamStudentAllowanceSerializer(serializers.ModelSerializer):
+class ProctoredExamStudentAllowanceSerializer(_RecordOutput, serializers.ModelSerializer):
     proctored_exam = ProctoredExamSerializer()
     user = UserSerializer()
 
@@ -109,10 +129,21 @@ class ProctoredExamStudentAllowanceSerializer(serializers.ModelSerializer):
         fields = ("id", "created", "modified", "user", "key", "value", "proctored_exam")
 
 
-class ProctoredExamReviewPolicySerializer(serializers.ModelSerializer):
+class ProctoredExamReviewPolicySerializer(_RecordOutput, serializers.ModelSerializer):
     proctored_exam = ProctoredExamSerializer()
     set_by_user = UserSerializer()
 
     class Meta:
         model = ProctoredExamReviewPolicy
         fields = ("id", "created", "modified", "set_by_user", "proctored_exam", "review_policy")
+
+
+_RECORDS = {
+    ProctoredExamSerializer: lambda exam: records.exam_record(exam=exam),
+    ProctoredExamJSONSafeSerializer: lambda exam: records.json_safe_exam_record(exam=exam),
+    ProctoredExamRegistrationSerializer: lambda exam: records.exam_record(exam=exam),
+    UserSerializer: lambda user: records.user_record(user=user),
+    ProctoredExamStudentAttemptSerializer: lambda attempt: records.attempt_record(attempt=attempt),
+    ProctoredExamStudentAllowanceSerializer: lambda allowance: records.allowance_record(allowance=allowance),
+    ProctoredExamReviewPolicySerializer: lambda policy: records.review_policy_record(policy=policy),
+}
