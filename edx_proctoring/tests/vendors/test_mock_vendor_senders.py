@@ -35,7 +35,8 @@ class _SlowLms(BaseHTTPRequestHandler):
 def slow_lms():
     _SlowLms.received = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowLms)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Polling for shutdown every 20 ms rather than the default 500: the teardown would wait out the poll.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
