@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 
 from edx_proctoring import config
+from edx_proctoring.attempts.actions import Actor
 from edx_proctoring.attempts.getters import get_current_exam_attempt
 from edx_proctoring.attempts.payload import is_attempt_ready_to_resume
 from edx_proctoring.attempts.running import other_running_attempt
@@ -27,6 +28,7 @@ from edx_proctoring.events import emit_event
 from edx_proctoring.exam_kinds import PRACTICE_KINDS, ExamKind, kind_of
 from edx_proctoring.exams import create_exam, get_exam_by_content_id, get_exam_url
 from edx_proctoring.exceptions import ProctoredExamNotFoundException
+from edx_proctoring.models import ProctoredExamTimeAdjustment, TimeAdjustmentKind
 from edx_proctoring.prerequisites import _are_prerequirements_satisfied, _create_and_decline_attempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
 from edx_proctoring.student_view import context as contexts
@@ -154,8 +156,19 @@ def _paused_page(*, exam: dict, attempt: dict) -> str | None:
             "exam_id": exam["id"],
             "attempt_id": attempt["id"],
             "on_break": clock.is_on_break(at=current_time),
+            "paused_by_tool": _paused_by(attempt_id=attempt["id"]) == Actor.tool,
             "time_remaining": humanized_time(remaining_minutes),
         },
+    )
+
+
+def _paused_by(*, attempt_id: int) -> str | None:
+    """Who made the attempt's latest pause (an `Actor` value): the learner is told who will resume it."""
+    return (
+        ProctoredExamTimeAdjustment.objects.filter(attempt_id=attempt_id, kind=TimeAdjustmentKind.pause)
+        .order_by("-id")
+        .values_list("actor_kind", flat=True)
+        .first()
     )
 
 

@@ -83,3 +83,23 @@ def test_given_a_spent_break_when_rendered_then_the_content(host_services, froze
     frozen_clock.shift(timedelta(minutes=6))
 
     assert render_view(learner, exam).shows_content
+
+
+@pytest.mark.parametrize(
+    ("actor", "said", "not_said"),
+    [
+        (Actor.tool, "The proctoring tool paused your attempt", "The course team paused"),
+        (Actor.staff, "The course team paused your attempt", "The proctoring tool paused"),
+    ],
+)
+def test_given_a_pause_when_rendered_then_the_page_says_who_paused_it(host_services, actor, said, not_said):
+    learner = UserFactory()
+    exam = ProctoredExamFactory()
+    attempt = _running(exam, learner)
+    adjust_attempt_time(action="pause", actor=actor, attempt_id=attempt.id, reason="checking the room")
+
+    rendered = render_view(learner, exam)
+
+    assert rendered.page == "common/paused.html"
+    assert said in rendered.html
+    assert not_said not in rendered.html

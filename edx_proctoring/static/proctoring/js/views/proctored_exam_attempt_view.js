@@ -7,6 +7,12 @@
  * more time, have extra time taken back, be paused and resumed, each through a dialog asking for a
  * reason (template attempt-time-adjustment.underscore); a filter shows only paused or extended attempts.
  * Template: student-proctored-exam-attempts-grouped.underscore.
+ *
+ * LTI proctoring (docs/lti.rst): an attempt on the `lti_proctoring` backend has a "Tool reports" disclosure
+ * listing what its tool reported (GET …/lti/attempt/<id>/incidents/, loaded when opened: flags counted), and
+ * the panel mounts `LtiCourseToolPicker` just before itself (or in a `.lti-course-tool-container` the host
+ * placed): the course's tool among the active registrations (GET/PUT …/lti/course_tool/<course_id>/),
+ * shown only to staff the route answers and when there is a tool to pick.
  */
 (function (root) {
     'use strict';
@@ -14,6 +20,8 @@
     const utils = root.edx.proctoring.utils;
     const ns = root.edx.instructor_dashboard.proctoring;
     const gettext = utils.gettext;
+
+    const LTI_BACKEND = 'lti_proctoring';
 
     const STATUS_LABELS = {
         created: () => gettext('Created'),
@@ -75,7 +83,140 @@
             review_overdue: Boolean(attempt.review_overdue),
             extension_minutes: Number(attempt.extension_minutes) || 0,
             has_extension: (Number(attempt.extension_minutes) || 0) > 0,
+            is_lti: exam.backend === LTI_BACKEND,
         };
+    }
+
+    // -- LTI proctoring: what the tool reported about an attempt, and the course's tool --------------------
+
+    const LTI_EVENT_LABELS = {
+        flag: () => gettext('Flagged'),
+        pause: () => gettext('Paused'),
+        resume: () => gettext('Resumed'),
+        update: () => gettext('Time added'),
+        terminate: () => gettext('Terminated'),
+    };
+
+    /** One line of a tool's report: "Flagged · 0.8 · 3 · Second person in view · 10:02". */
+    function describeIncident(event) {
+        const label = LTI_EVENT_LABELS[event.action];
+        const severity = typeof event.incident_severity === 'number' ? String(event.incident_severity) : '';
+        return [
+            label ? label() : event.action,
+            severity,
+            event.reason_code || '',
+            event.reason_msg || '',
+            formatDate(event.incident_time),
+        ].filter(Boolean).join(' · ');
+    }
+
+    /** Fill `region` with the attempt's reports: the count of flags, then every report, oldest first. */
+    function showIncidents(region, data) {
+        region.textContent = '';
+        const events = data && Array.isArray(data.events) ? data.events : null;
+        const summary = root.document.createElement('p');
+        summary.className = 'attempt-lti-incident-count';
+        if (!events) {
+            summary.textContent = gettext('The reports could not be loaded.');
+            region.appendChild(summary);
+            return;
+        }
+        const flags = events.filter((event) => event.action === 'flag').length;
+        summary.textContent = utils.interpolate(
+            utils.ngettext('{count} flagged incident.', '{count} flagged incidents.', flags), {count: flags},
+        );
+        region.appendChild(summary);
+        if (!events.length) {
+            return;
+        }
+        const list = root.document.createElement('ul');
+        list.className = 'attempt-lti-incident-list';
+        events.forEach((event) => {
+            const item = root.document.createElement('li');
+            item.className = `attempt-lti-incident attempt-lti-incident-${event.action}`;
+            item.textContent = describeIncident(event);
+            list.appendChild(item);
+        });
+        region.appendChild(list);
+    }
+
+    /**
+     * The course's LTI proctoring tool (`edx.instructor_dashboard.proctoring.LtiCourseToolPicker`): a select
+     * of the active registrations and the current choice; template lti-course-tool.underscore. Hidden when
+     * the route refuses (not staff) or there is nothing to pick.
+     */
+    class LtiCourseToolPicker {
+        /** The picker in the host's `.lti-course-tool-container`, else in a new one just before `el`. */
+        static mountBefore(el, courseId) {
+            let container = root.document.querySelector('.lti-course-tool-container');
+            if (!container && el.parentNode) {
+                container = root.document.createElement('div');
+                container.className = 'lti-course-tool-container';
+                el.parentNode.insertBefore(container, el);
+            }
+            return container ? new LtiCourseToolPicker({el: container, courseId}) : null;
+        }
+
+        constructor(options) {
+            this.el = options.el;
+            this.courseId = options.courseId || this.el.getAttribute('data-course-id');
+            this.url = utils.apiUrl(`/lti/course_tool/${this.courseId}/`);
+            this.guard = new utils.SubmitGuard();
+            this.message = '';
+            this.el.hidden = true;
+            this.el.addEventListener('submit', (event) => this.handleSubmit(event));
+            this.ready = Promise.all([utils.loadTemplate('lti-course-tool'), utils.getJSON(this.url)]).then(
+                ([render, data]) => {
+                    this.renderTemplate = render;
+                    this.show(data);
+                    return this;
+                },
+                () => this,
+            );
+        }
+
+        show(data) {
+            const chosen = data && data.registration;
+            const registrations = ((data && data.registrations) || []).slice();
+            if (chosen && !registrations.some((tool) => tool.id === chosen.id)) {
+                registrations.unshift(chosen); // chosen, then switched off: still what the course uses
+            }
+            this.data = data;
+            if (!registrations.length) {
+                this.el.hidden = true;
+                this.el.innerHTML = '';
+                return;
+            }
+            this.el.innerHTML = this.renderTemplate({
+                registration: chosen,
+                registrations: registrations.map((tool) => Object.assign({}, tool, {
+                    selected: Boolean(chosen && chosen.id === tool.id),
+                })),
+                message: this.message,
+            });
+            this.el.hidden = false;
+        }
+
+        handleSubmit(event) {
+            const form = event.target && event.target.closest ? event.target.closest('.js-lti-tool-form') : null;
+            if (!form) {
+                return null;
+            }
+            event.preventDefault();
+            const value = form.querySelector('[name="registration_id"]').value;
+            const registrationId = value ? Number(value) : null;
+            return this.guard.run(() => utils.request('PUT', this.url, {registration_id: registrationId}).then((result) => {
+                const chosen = result.data && result.data.registration;
+                this.message = chosen
+                    ? utils.interpolate(gettext('The LTI-proctored exams of this course now use {name}.'), {name: chosen.name})
+                    : gettext('This course has no LTI proctoring tool now.');
+                this.show(result.data);
+            }, (error) => {
+                const detail = error && error.data && error.data.detail;
+                this.message = typeof detail === 'string' ? detail : gettext('The tool could not be saved.');
+                this.show(this.data);
+            }), form.querySelector('[type="submit"]'), {releaseOnSuccess: true});
+        }
     }
 
     // -- the clock of a running attempt: more time, take some back, pause, resume ---------------------------
@@ -264,6 +405,7 @@
             this.el.addEventListener('submit', (event) => this.handleSubmit(event));
             this.el.addEventListener('change', (event) => this.handleFilterChange(event));
             this.ready = utils.mountPanel(this, utils.loadTemplate('student-proctored-exam-attempts-grouped'));
+            this.toolPicker = LtiCourseToolPicker.mountBefore(this.el, this.courseId);
         }
 
         refresh(message) {
@@ -368,7 +510,30 @@
             if (adjust) {
                 event.preventDefault();
                 this.adjustTime(adjust);
+                return;
             }
+            const reports = target.closest('.js-lti-incidents');
+            if (reports) {
+                event.preventDefault();
+                this.toggleIncidents(reports);
+            }
+        }
+
+        /** Open (loading them) or close the tool's reports of the row's attempt. */
+        toggleIncidents(button) {
+            const region = this.el.querySelector(`#${button.getAttribute('aria-controls')}`);
+            if (!region) {
+                return null;
+            }
+            const open = button.getAttribute('aria-expanded') !== 'true';
+            button.setAttribute('aria-expanded', open ? 'true' : 'false');
+            region.hidden = !open;
+            if (!open) {
+                return null;
+            }
+            region.textContent = gettext('Loading…');
+            const url = utils.apiUrl(`/lti/attempt/${encodeURIComponent(button.getAttribute('data-attempt-id'))}/incidents/`);
+            return utils.getJSON(url).then((data) => showIncidents(region, data), () => showIncidents(region, null));
         }
 
         /** Only the paused or the extended attempts (`filter`), or all of them (''). */
@@ -443,4 +608,5 @@
     }
 
     ns.ProctoredExamAttemptView = ProctoredExamAttemptView;
+    ns.LtiCourseToolPicker = LtiCourseToolPicker;
 }(typeof window !== 'undefined' ? window : globalThis));
