@@ -28,7 +28,7 @@ from edx_proctoring.exceptions import (
     UserNotFoundException,
 )
 from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
-from edx_proctoring.serializers import ProctoredExamStudentAllowanceSerializer
+from edx_proctoring.records import allowance_records
 
 log = logging.getLogger(__name__)
 
@@ -125,13 +125,13 @@ def grant_bulk_allowances(*, exam_ids, user_ids, allowance_type, value) -> list[
 def get_allowances_for_course(course_id):
     """Every allowance on the exams of a course, serialized (one query, whatever the number of allowances)."""
     allowances = _with_related(ProctoredExamStudentAllowance.get_allowances_for_course(course_id))
-    return list(ProctoredExamStudentAllowanceSerializer(allowances, many=True).data)
+    return allowance_records(allowances=allowances)
 
 
 def get_allowances_for_user(exam_id, user_id):
     """The allowances of a learner on an exam, serialized."""
     allowances = _with_related(ProctoredExamStudentAllowance.get_allowances_for_user(exam_id, user_id))
-    return list(ProctoredExamStudentAllowanceSerializer(allowances, many=True).data)
+    return allowance_records(allowances=allowances)
 
 
 def remove_allowance_for_user(exam_id, user_id, key):

@@ -21,15 +21,15 @@ from edx_proctoring.exceptions import (
 )
 from edx_proctoring.models import ProctoredExam, ProctoredExamReviewPolicy
 from edx_proctoring.models.lookups import as_id
+from edx_proctoring.records import exam_record, json_safe_exam_record
 from edx_proctoring.runtime import get_runtime_service
-from edx_proctoring.serializers import ProctoredExamJSONSafeSerializer, ProctoredExamSerializer
 from edx_proctoring.timing import calculate_allowed_mins, humanized_time
 
 log = logging.getLogger(__name__)
 
 
 def serialize_exam(exam: ProctoredExam) -> dict:
-    return ProctoredExamSerializer(exam).data
+    return exam_record(exam=exam)
 
 
 def create_exam(
@@ -117,7 +117,7 @@ def sync_exam_with_backend(*, exam: ProctoredExam, was_proctored: bool | None = 
     An unknown backend raises NotImplementedError, which rolls back the caller's transaction.
     """
     if was_proctored and not exam.is_proctored:
-        payload = dict(ProctoredExamJSONSafeSerializer(exam).data, is_active=False)
+        payload = dict(json_safe_exam_record(exam=exam), is_active=False)
         try:
             get_backend_provider(name=payload["backend"]).on_exam_saved(payload)
         except NotImplementedError as exc:
@@ -125,7 +125,7 @@ def sync_exam_with_backend(*, exam: ProctoredExam, was_proctored: bool | None = 
         return
     if not exam.is_proctored:
         return
-    payload = dict(ProctoredExamJSONSafeSerializer(exam).data)
+    payload = json_safe_exam_record(exam=exam)
     policy = ProctoredExamReviewPolicy.get_review_policy_for_exam(exam.id)
     if policy is not None:
         payload["rule_summary"] = policy.review_policy

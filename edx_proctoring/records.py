@@ -130,8 +130,16 @@ def json_safe_exam_record(*, exam: Any) -> dict | None:
     return exam_record(exam=exam, write_due_date=date_writer())
 
 
-def attempt_record(*, attempt: Any, write_date: DateWriter | None = None) -> dict:
-    write = write_date or date_writer()
+class AttemptRecord(dict):
+    """One attempt's dict. Like the serializer's single-row output it takes attributes: the getters hang the
+    clock read with the row on it (`timing.with_clock`) so its deadline costs no further query."""
+
+
+def attempt_record(*, attempt: Any) -> AttemptRecord:
+    return AttemptRecord(_attempt_dict(attempt=attempt, write=date_writer()))
+
+
+def _attempt_dict(*, attempt: Any, write: DateWriter) -> dict:
     return {
         "id": _or_none(attempt.id, int),
         "created": _or_none(attempt.created, write),
@@ -157,8 +165,9 @@ def attempt_record(*, attempt: Any, write_date: DateWriter | None = None) -> dic
 
 
 def attempt_records(*, attempts: Iterable) -> list[dict]:
+    # Plain dicts, as the serializer's list gave (they carry no clock; `timing.clock_of` reads one if asked).
     write = date_writer()
-    return [attempt_record(attempt=attempt, write_date=write) for attempt in attempts]
+    return [_attempt_dict(attempt=attempt, write=write) for attempt in attempts]
 
 
 def allowance_record(*, allowance: Any, write_date: DateWriter | None = None) -> dict:

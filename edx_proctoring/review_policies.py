@@ -21,7 +21,7 @@ from edx_proctoring.exceptions import (
     UserNotFoundException,
 )
 from edx_proctoring.models import ProctoredExam, ProctoredExamReviewPolicy
-from edx_proctoring.serializers import ProctoredExamReviewPolicySerializer
+from edx_proctoring.records import review_policy_record
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def get_review_policy_by_exam_id(exam_id):
     )
     if policy is None:
         raise ProctoredExamReviewPolicyNotFoundException(f"Exam {exam_id} has no review policy.")
-    return ProctoredExamReviewPolicySerializer(policy).data
+    return review_policy_record(policy=policy)
 
 
 def _get_review_policy_by_exam_id(exam_id):

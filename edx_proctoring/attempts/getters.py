@@ -12,7 +12,7 @@ from edx_proctoring.attempts.expiry import expire_if_overdue
 from edx_proctoring.attempts.serialization import ATTEMPT_RELATIONS, attempt_rows, serialize_attempt
 from edx_proctoring.models import ProctoredExamStudentAllowance, ProctoredExamStudentAttempt
 from edx_proctoring.models.lookups import as_id
-from edx_proctoring.serializers import ProctoredExamSerializer, ProctoredExamStudentAllowanceSerializer
+from edx_proctoring.records import allowance_record, exam_record
 
 # Historic private name (6.1.x api), kept for callers that reach it there.
 _check_for_attempt_timeout = expire_if_overdue
@@ -72,12 +72,10 @@ def get_active_exams_for_user(user_id, course_id=None):
             user_id=user_id, proctored_exam_id__in=exam_ids
         ).select_related("proctored_exam", "user")
         for allowance in allowances:
-            allowances_by_exam.setdefault(allowance.proctored_exam_id, []).append(
-                ProctoredExamStudentAllowanceSerializer(allowance).data
-            )
+            allowances_by_exam.setdefault(allowance.proctored_exam_id, []).append(allowance_record(allowance=allowance))
     return [
         {
-            "exam": ProctoredExamSerializer(attempt.proctored_exam).data,
+            "exam": exam_record(exam=attempt.proctored_exam),
             "attempt": serialize_attempt(attempt),
             "allowances": allowances_by_exam.get(attempt.proctored_exam_id, []),
         }

@@ -340,3 +340,15 @@ def test_given_a_validated_exam_body_when_its_data_is_read_then_drf_renders_the_
     assert serializer.is_valid(), serializer.errors
     assert serializer.data["time_limit_mins"] == 90
     assert serializer.data["is_proctored"] is True
+
+
+@pytest.mark.django_db
+def test_given_one_attempt_or_many_when_recorded_then_only_the_single_record_takes_attributes_as_before():
+    attempt = AttemptFactory()
+
+    single = records.attempt_record(attempt=attempt)
+    single.note = "clock"
+    listed = records.attempt_records(attempts=[attempt])
+
+    assert single.note == "clock"
+    assert [type(item) for item in listed] == [type(item) for item in DrfAttempt([attempt], many=True).data] == [dict]
