@@ -49,6 +49,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from edx_proctoring.mock_vendor.routes import same_origin
+from edx_proctoring.mock_vendor.server import SHUTDOWN_POLL_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +233,12 @@ class MockLtiTool:
     def start(self) -> MockLtiTool:
         self._server = ThreadingHTTPServer((self.host, self.port), _handler_for(self))
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name="mock-lti-tool", daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
+            name="mock-lti-tool",
+            daemon=True,
+        ).start()
         log.info("Mock LTI tool listening on %s", self.url)
         return self
 
