@@ -62,7 +62,7 @@ def seconds_until_allowed(*, key: str, rate: Rate | None, what: str) -> int | No
     window = int(now // rate.window_seconds)
     try:
         count = _count(f"{key}.{window}", timeout=rate.window_seconds + 1)
-    except Exception:  # noqa: BLE001 - any cache backend failure lets the request through (module docstring)
+    except Exception:  # any cache backend failure lets the request through (module docstring)
         log.warning("The %s rate limit is not enforced: the cache failed", what, exc_info=True)
         return None
     if count <= rate.limit:
