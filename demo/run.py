@@ -1,9 +1,9 @@
 """Run the demo: migrate, start the mock vendor, seed, start the site; Ctrl-C stops both processes.
 
-    python demo/run.py [--port 8000] [--vendor-port 11136] [--verdict passed] [--no-seed] [--lti]
+    python demo/run.py [--port 8000] [--vendor-port 11136] [--verdict passed] [--no-seed] [--no-lti]
 
-``--lti`` (or ``DEMO_LTI=1``) adds a course whose proctored exam goes to the mock LTI proctoring tool,
-started on ``--lti-tool-port`` (``LTI_TOOL_PORT``, default 11138).
+By default the demo has a course whose proctored exam goes to the mock LTI proctoring tool, started on
+``--lti-tool-port`` (``LTI_TOOL_PORT``, default 11138); ``--no-lti`` (or ``DEMO_LTI=0``) leaves both out.
 
 ``make demo`` calls this with ``PORT`` (default 8000), ``VENDOR_PORT`` (default 11136) and ``VERDICT``
 (default passed). The browser
@@ -62,9 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--review-delay", type=float, default=1.0, help="seconds before the vendor reviews")
     parser.add_argument(
         "--lti",
-        action="store_true",
-        default=os.environ.get("DEMO_LTI", "") not in ("", "0"),
-        help="also an LTI-proctored course, on the mock LTI tool",
+        action=argparse.BooleanOptionalAction,
+        # On by default, so every demo shows the LTI flow; DEMO_LTI=0 (or --no-lti) leaves it out.
+        default=os.environ.get("DEMO_LTI", "1") not in ("", "0"),
+        help="the LTI-proctored course on the mock LTI tool (default: on; DEMO_LTI=0 or --no-lti: off)",
     )
     parser.add_argument("--lti-tool-port", type=int, default=int(os.environ.get("LTI_TOOL_PORT") or 11138))
     args = parser.parse_args(argv)

@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
 ]
 COURSE_ID = "course-v1:DemoX+Proctoring101+2025"
 PRACTICE_COURSE_ID = "course-v1:DemoX+Practice102+2025"
+LTI_COURSE_ID = "course-v1:DemoX+Lti103+2025"
 STARTUP_TIMEOUT = 120
 
 
@@ -77,6 +78,7 @@ class DemoSite:
     var_dir: Path
     log: Path
     process: subprocess.Popen
+    lti_tool_url: str = ""
     _contexts: list = field(default_factory=list)
 
     def log_text(self) -> str:
@@ -100,10 +102,23 @@ def section_id(block: str, course_id: str = COURSE_ID) -> str:
     return f"block-v1:{course_id.removeprefix('course-v1:')}+type@sequential+block@{block}"
 
 
+def _free_ports(count: int) -> list[int]:
+    ports: list[int] = []
+    while len(ports) < count:
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    return ports
+
+
 def _start_demo(var_dir: Path, extra_args=()) -> DemoSite:
-    port, vendor_port = free_port(), free_port()
-    while vendor_port == port:
-        vendor_port = free_port()
+    """The demo on free ports; its mock LTI tool (on by default in run.py) too, unless `extra_args` say."""
+    port, vendor_port, tool_port = _free_ports(3)
+    extra_args = list(extra_args)
+    if "--no-lti" not in extra_args and "--lti-tool-port" not in extra_args:
+        extra_args += ["--lti-tool-port", str(tool_port)]
+    elif "--lti-tool-port" in extra_args:
+        tool_port = int(extra_args[extra_args.index("--lti-tool-port") + 1])
     var_dir.mkdir(parents=True, exist_ok=True)
     log = var_dir / "demo.log"
     env = dict(os.environ, DEMO_VAR_DIR=str(var_dir), DEMO_DEBUG="1")
@@ -111,7 +126,7 @@ def _start_demo(var_dir: Path, extra_args=()) -> DemoSite:
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "demo" / "run.py"), "--port", str(port), "--vendor-port", str(vendor_port)]
-            + list(extra_args),
+            + extra_args,
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -124,6 +139,7 @@ def _start_demo(var_dir: Path, extra_args=()) -> DemoSite:
         var_dir=var_dir,
         log=log,
         process=process,
+        lti_tool_url="" if "--no-lti" in extra_args else f"http://127.0.0.1:{tool_port}",
     )
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while "The demo is running" not in site.log_text():

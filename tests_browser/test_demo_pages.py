@@ -34,8 +34,9 @@ def test_first_minute_of_the_demo(demo, new_page):
 
     admin = new_page("admin", username="admin")
     admin.goto(f"{demo.url}/admin/edx_proctoring/proctoredexam/")
-    assert admin.locator("#result_list tbody tr").count() == 4
+    # Onboarding, midterm and final of 101, the practice exam of 102, the LTI-proctored final of 103.
+    assert admin.locator("#result_list tbody tr").count() == 5
     admin.goto(f"{demo.url}/admin/demo/enrollment/")
-    # Both learners in both courses.
-    assert admin.locator("#result_list tbody tr").count() == 4
+    # Both learners in all three courses.
+    assert admin.locator("#result_list tbody tr").count() == 6
     assert not (learner.errors or staff.errors or admin.errors)

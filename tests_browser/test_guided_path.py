@@ -91,7 +91,11 @@ def test_readme_guided_path(demo, new_page):
     with page.expect_navigation():
         page.click("form.login-form button[type=submit]")
     courses = page.locator(".course-card h2").all_inner_texts()
-    assert courses == ["Proctoring 101: Exams in Open edX", "Proctoring 102: A practice round"]
+    assert courses == [
+        "Proctoring 101: Exams in Open edX",
+        "Proctoring 102: A practice round",
+        "Proctoring 103: An LTI proctoring tool",
+    ]
     steps.shot(page, "courses")
 
     page.goto(demo.course_url())

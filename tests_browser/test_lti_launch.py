@@ -1,4 +1,4 @@
-"""A learner takes the LTI-proctored exam of the demo (run.py --lti) through the mock LTI tool, in Chromium:
+"""A learner takes the LTI-proctored exam of the demo (on by default) through the mock LTI tool, in Chromium:
 the launch chain to the tool and back into the exam, the tool pausing and resuming the attempt through the
 Assessment Control Service, and on submission the LtiEndAssessment launch and the way back to the course.
 
@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests_browser.conftest import ARTIFACTS, _start_demo, _stop, free_port
+from tests_browser.conftest import ARTIFACTS, LTI_COURSE_ID
 from tests_browser.helpers import click_action, wait_for_interstitial, wait_for_timer
 
 pytestmark = pytest.mark.browser
@@ -21,18 +21,7 @@ try:
 except ImportError:  # the conftest skips every browser test without playwright
     PlaywrightTimeoutError = TimeoutError
 
-LTI_COURSE_ID = "course-v1:DemoX+Lti103+2025"
 EXAM_NAME = "Final exam (LTI proctoring tool)"
-
-
-@pytest.fixture
-def demo(tmp_path):
-    """The demo with its LTI course and the mock LTI tool (on a free port of its own)."""
-    tool_port = free_port()
-    site = _start_demo(tmp_path / "demo-var", ["--lti", "--lti-tool-port", str(tool_port)])
-    site.lti_tool_url = f"http://127.0.0.1:{tool_port}"
-    yield site
-    _stop(site.process)
 
 
 def shot(page, name: str) -> None:
@@ -77,6 +66,7 @@ def test_learner_goes_through_the_lti_tool_into_the_exam_and_back(demo, new_page
     exam.reload()
     wait_for_interstitial(exam, "common/paused")
     assert exam.query_selector("[data-testid=exam-content]") is None
+    assert "The proctoring tool paused your attempt" in exam.inner_text(".exam-paused")
     shot(exam, "paused")
 
     tool.click("button[value=resume]")
@@ -122,6 +112,8 @@ def test_the_tool_terminates_the_attempt_and_the_learner_is_sent_to_the_end_of_t
     # The learner's next page is the error page, which sends the LtiEndAssessment the tool asked for.
     exam.reload()
     exam.wait_for_selector("[data-testid=tool-ended]", timeout=60_000)
+    # The tool ended it itself: the end message reports no platform error back to it (spec §5).
+    assert exam.query_selector("[data-testid=tool-error]") is None
     shot(exam, "terminated-tool-ended")
     with exam.expect_navigation():
         exam.click("[data-testid=tool-return]")

@@ -147,7 +147,7 @@ test('given an attempt on the LTI backend, Tool reports opens the flag count and
     assert.equal(region.querySelector('.attempt-lti-incident-count').textContent, '2 flagged incidents.');
     const items = region.querySelectorAll('li').map((item) => item.textContent);
     assert.equal(items.length, 3);
-    assert.match(items[0], /^Flagged · 0\.8 · 3 · Second person in view · /);
+    assert.match(items[0], /^Flagged · severity 0\.8 · reason 3 · Second person in view · /);
     assert.match(items[1], /^Paused · /);
 
     click(button);

@@ -97,14 +97,15 @@
         terminate: () => gettext('Terminated'),
     };
 
-    /** One line of a tool's report: "Flagged · 0.8 · 3 · Second person in view · 10:02". */
+    /** One line of a tool's report: "Flagged · severity 0.8 · reason 3 · Second person in view · 10:02". */
     function describeIncident(event) {
         const label = LTI_EVENT_LABELS[event.action];
-        const severity = typeof event.incident_severity === 'number' ? String(event.incident_severity) : '';
+        const severity = typeof event.incident_severity === 'number'
+            ? utils.interpolate(gettext('severity {severity}'), {severity: event.incident_severity}) : '';
         return [
             label ? label() : event.action,
             severity,
-            event.reason_code || '',
+            event.reason_code ? utils.interpolate(gettext('reason {code}'), {code: event.reason_code}) : '',
             event.reason_msg || '',
             formatDate(event.incident_time),
         ].filter(Boolean).join(' · ');
