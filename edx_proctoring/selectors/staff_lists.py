@@ -34,13 +34,36 @@ def _serialize_many(attempts) -> list[dict]:
     return [dict(item) for item in ProctoredExamStudentAttemptSerializer(attempts, many=True).data]
 
 
-def _user_search_sql(search_by: str | None) -> tuple[str, list]:
-    """SQL restricting `a.user_id` to users whose username or email contains the text (Django's escaping)."""
-    if not search_by:
-        return "", []
-    users = get_user_model().objects.filter(Q(username__contains=search_by) | Q(email__contains=search_by))
-    sql, params = users.values("id").query.sql_with_params()
-    return f" AND a.user_id IN ({sql})", list(params)
+# A search matching at most this many users passes their ids to the later queries; a broader one passes
+# the search itself as a sub-select.
+SEARCH_IDS_LIMIT = 500
+
+
+class _MatchedUsers:
+    """The users a `search_by` text matches, read once: their ids, or the search as a sub-select when broad.
+
+    A text search reads every user (no index serves "contains"). Repeated inside each query, and inside each
+    exam's part of a query, it read the whole user table twenty times a page; MariaDB also turned it into a
+    probe of the user table for every attempt of the course. Read once, the matches' attempts are found
+    through the (exam, user, id) index.
+    """
+
+    def __init__(self, *, search_by: str):
+        users = get_user_model().objects.filter(Q(username__contains=search_by) | Q(email__contains=search_by))
+        self.subquery = users.values("id")
+        ids = list(users.order_by().values_list("id", flat=True)[: SEARCH_IDS_LIMIT + 1])
+        self.ids = ids if len(ids) <= SEARCH_IDS_LIMIT else None
+
+    def lookup(self):
+        """For `user_id__in=`."""
+        return self.ids if self.ids is not None else self.subquery
+
+    def sql(self) -> tuple[str, list]:
+        """SQL restricting `a.user_id` to the matched users (Django's escaping for the sub-select)."""
+        if self.ids is not None:
+            return f" AND a.user_id IN ({', '.join(['%s'] * len(self.ids))})", list(self.ids)
+        sql, params = self.subquery.query.sql_with_params()
+        return f" AND a.user_id IN ({sql})", list(params)
 
 
 def _clock_filter_sql(clock_filter: str | None) -> tuple[str, list]:
@@ -52,21 +75,41 @@ def _clock_filter_sql(clock_filter: str | None) -> tuple[str, list]:
     return f" AND a.id IN ({sql})", list(params)
 
 
-def _group_counts(*, course_id: str, search_by: str | None, clock_filter: str | None = None) -> list[tuple[int, int]]:
-    """(exam id, number of learners with an attempt on it) for every exam of the course, in one query.
+def _only_newest_matching(attempts, clock_filter: str | None):
+    """With a clock filter, keep an attempt only when it is its learner's newest on the exam and matches."""
+    if not clock_filter:
+        return attempts
+    newer = ProctoredExamStudentAttempt.objects.filter(
+        proctored_exam_id=OuterRef("proctored_exam_id"), user_id=OuterRef("user_id"), id__gt=OuterRef("id")
+    )
+    matching = ProctoredExamAttemptTimeState.objects.filter(CLOCK_FILTERS[clock_filter]).values("attempt_id")
+    return attempts.filter(~Exists(newer), id__in=matching)
 
-    Each exam's count is a correlated COUNT(DISTINCT user) that reads only the (exam, user, id) index. With a
-    clock filter, a learner counts when their newest attempt on the exam matches it.
+
+def _group_counts(
+    *, course_id: str, users: _MatchedUsers | None, clock_filter: str | None = None
+) -> list[tuple[int, int]]:
+    """(exam id, number of learners with an attempt on it) for the exams of the course, in one query.
+
+    Without a search each exam's count is a correlated COUNT(DISTINCT user) that reads only the (exam, user,
+    id) index. With a search only the exams with a matched learner are returned. With a clock filter, a
+    learner counts when their newest attempt on the exam matches it.
     """
-    learners = ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=OuterRef("id"))
-    if search_by:
-        learners = learners.filter(Q(user__username__contains=search_by) | Q(user__email__contains=search_by))
-    if clock_filter:
-        newer = ProctoredExamStudentAttempt.objects.filter(
-            proctored_exam_id=OuterRef("proctored_exam_id"), user_id=OuterRef("user_id"), id__gt=OuterRef("id")
+    if users is not None:
+        attempts = ProctoredExamStudentAttempt.objects.filter(
+            proctored_exam__course_id=course_id, user_id__in=users.lookup()
         )
-        matching = ProctoredExamAttemptTimeState.objects.filter(CLOCK_FILTERS[clock_filter]).values("attempt_id")
-        learners = learners.filter(~Exists(newer), id__in=matching)
+        return list(
+            _only_newest_matching(attempts, clock_filter)
+            .order_by()
+            .values("proctored_exam_id")
+            .annotate(groups=Count("user_id", distinct=True))
+            .order_by("proctored_exam_id")
+            .values_list("proctored_exam_id", "groups")
+        )
+    learners = _only_newest_matching(
+        ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=OuterRef("id")), clock_filter
+    )
     per_exam = (
         learners.order_by()
         .values("proctored_exam_id")
@@ -84,7 +127,7 @@ def _group_counts(*, course_id: str, search_by: str | None, clock_filter: str | 
 def _newest_attempt_page(
     *,
     exam_ids: list[int],
-    search_by: str | None,
+    users: _MatchedUsers | None,
     newest_first: bool,
     limit: int,
     offset: int,
@@ -99,15 +142,29 @@ def _newest_attempt_page(
     """
     table = connection.ops.quote_name(ProctoredExamStudentAttempt._meta.db_table)
     direction = "DESC" if newest_first else "ASC"
-    user_sql, user_params = _user_search_sql(search_by)
+    user_sql, user_params = users.sql() if users is not None else ("", [])
     clock_sql, clock_params = _clock_filter_sql(clock_filter)
     user_sql, user_params = user_sql + clock_sql, user_params + clock_params
+    newest = (
+        f"NOT EXISTS (SELECT 1 FROM {table} b WHERE b.proctored_exam_id = a.proctored_exam_id"
+        " AND b.user_id = a.user_id AND b.id > a.id)"
+    )
+    if users is not None:
+        # One select over the matched exams: a learner's attempts are found through the (exam, user, id)
+        # index, and a broad search's sub-select is read once rather than once per exam.
+        exams = ", ".join(["%s"] * len(exam_ids))
+        sql = (
+            f"SELECT a.id, a.user_id, a.proctored_exam_id FROM {table} a WHERE a.proctored_exam_id IN ({exams})"
+            f"{user_sql} AND {newest} ORDER BY a.id {direction} LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*exam_ids, *user_params, limit, offset])
+            return list(cursor.fetchall())
     per_exam, params = [], []
     for index, exam_id in enumerate(exam_ids):
         per_exam.append(
             f"SELECT * FROM (SELECT a.id, a.user_id, a.proctored_exam_id FROM {table} a"
-            f" WHERE a.proctored_exam_id = %s{user_sql} AND NOT EXISTS (SELECT 1 FROM {table} b"
-            " WHERE b.proctored_exam_id = a.proctored_exam_id AND b.user_id = a.user_id AND b.id > a.id)"
+            f" WHERE a.proctored_exam_id = %s{user_sql} AND {newest}"
             f" ORDER BY a.id {direction} LIMIT %s) newest_{index}"
         )
         params += [exam_id, *user_params, offset + limit]
@@ -133,11 +190,13 @@ def grouped_attempts_page(
     ("paused" or "extended", see CLOCK_FILTERS) keeps only the groups whose newest attempt is so.
 
     Three queries whatever the course size: the number of groups per exam, the page's newest attempts, and
-    every attempt of the page's groups (which includes the newest ones). "Newest" and the list order follow
+    every attempt of the page's groups (which includes the newest ones); a search reads the matched users
+    first (four). "Newest" and the list order follow
     the attempt id, which grows with creation time. Pages past the middle are read from the oldest end and
     reversed, so the first and the last page cost the same; only middle pages read further.
     """
-    counts = _group_counts(course_id=course_id, search_by=search_by, clock_filter=clock_filter)
+    users = _MatchedUsers(search_by=search_by) if search_by else None
+    counts = _group_counts(course_id=course_id, users=users, clock_filter=clock_filter)
     count = sum(groups for _exam_id, groups in counts)
     pages = total_pages(count, per_page=per_page)
     number = page_number(page, total_pages=pages)
@@ -149,7 +208,7 @@ def grouped_attempts_page(
     elif offset <= count - offset - size:
         keys = _newest_attempt_page(
             exam_ids=exam_ids,
-            search_by=search_by,
+            users=users,
             newest_first=True,
             limit=size,
             offset=offset,
@@ -159,7 +218,7 @@ def grouped_attempts_page(
         from_oldest = count - offset - size
         keys = _newest_attempt_page(
             exam_ids=exam_ids,
-            search_by=search_by,
+            users=users,
             newest_first=False,
             limit=size,
             offset=from_oldest,
