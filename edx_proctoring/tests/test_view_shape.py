@@ -40,7 +40,6 @@ NOT_DOMAIN = tuple(
 # Domain modules that still reach DRF, each with the reason; listed so no new one appears. Drop a line when
 # its import goes (the test says so).
 DOMAIN_MODULES_STILL_REACHING_DRF: dict[str, str] = {
-    "edx_proctoring.selectors.allowance_list": "serializers (exam dicts, the date field): records has both",
     "edx_proctoring.selectors.staff_lists": "serializers (attempt dicts): records.attempt_records",
 }
 
