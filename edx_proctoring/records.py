@@ -23,8 +23,8 @@ from django.utils import timezone
 ISO_8601 = "iso-8601"
 # DRF's boolean field reads these (strings lowered first) before falling back to `bool()`; an exam saved from a
 # raw request body may hold "false" in memory until it is read again.
-_TRUE_VALUES = frozenset({"t", "y", "yes", "true", "on", "1", 1})  # 1 == True, 1.0
-_FALSE_VALUES = frozenset({"f", "n", "no", "false", "off", "0", 0})  # 0 == False == 0.0
+_TRUE_VALUES = frozenset({"t", "y", "yes", "true", "on", "1", 1})  # True and 1.0 match through 1
+_FALSE_VALUES = frozenset({"f", "n", "no", "false", "off", "0", 0})  # False and 0.0 match through 0
 
 DateWriter = Callable[[Any], Any]
 
