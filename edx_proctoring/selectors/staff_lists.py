@@ -19,8 +19,8 @@ from edx_proctoring.models import (
     ProctoredExamOverdueReview,
     ProctoredExamStudentAttempt,
 )
+from edx_proctoring.records import attempt_records
 from edx_proctoring.selectors import allowance_list
-from edx_proctoring.serializers import ProctoredExamStudentAttemptSerializer
 from edx_proctoring.timing import PAUSE_KIND_STAFF
 
 # `?filter=` of the grouped list: newest attempts that staff paused, or that have extra time from staff.
@@ -31,7 +31,7 @@ CLOCK_FILTERS = {
 
 
 def _serialize_many(attempts) -> list[dict]:
-    return [dict(item) for item in ProctoredExamStudentAttemptSerializer(attempts, many=True).data]
+    return attempt_records(attempts=attempts)
 
 
 # A search matching at most this many users passes their ids to the later queries; a broader one passes

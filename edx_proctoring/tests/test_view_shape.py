@@ -39,9 +39,7 @@ NOT_DOMAIN = tuple(
 )
 # Domain modules that still reach DRF, each with the reason; listed so no new one appears. Drop a line when
 # its import goes (the test says so).
-DOMAIN_MODULES_STILL_REACHING_DRF: dict[str, str] = {
-    "edx_proctoring.selectors.staff_lists": "serializers (attempt dicts): records.attempt_records",
-}
+DOMAIN_MODULES_STILL_REACHING_DRF: dict[str, str] = {}
 
 
 def _functions(tree: ast.AST):
