@@ -21,6 +21,7 @@ from edx_proctoring.tests.factories import UserFactory
 from edx_proctoring.tests.lti.e2e import (
     Browser,
     assert_refused,
+    forms_of,
     launch,
     new_attempt,
     start_url,
@@ -222,3 +223,26 @@ def test_given_the_tool_asked_for_the_end_when_the_learner_submits_then_lti_end_
     assert 'data-testid="tool-ended"' in page.text
     ended = live_tool.latest_launch(message_type=END_ASSESSMENT)
     assert ended.attempt_number == 1 and ended.sub == live_tool.launches[0].sub
+
+
+def test_given_the_learner_signed_out_before_the_auth_request_then_the_tool_gets_an_oidc_login_required(
+    live_server, live_tool, lti_exam
+):
+    learner = UserFactory()
+    attempt_id = new_attempt(lti_exam, learner)
+    browser = Browser.signed_in(user=learner, url=live_server.url)
+    to_tool_login = browser.go("GET", start_url(live_server, attempt_id), follow=False)
+    auth_request = browser.go("GET", to_tool_login.headers["Location"], follow=False).headers["Location"]
+    browser.cookies.clear()  # signed out (another tab) while the browser was at the tool
+
+    error_page = browser.go("GET", auth_request)
+    answer = browser.submit_form(error_page)
+
+    [form] = forms_of(error_page.text)
+    assert form.action == live_tool.launch_url
+    assert form.fields["error"] == "login_required" and form.fields["state"]
+    assert "id_token" not in form.fields
+    assert answer.status_code == 400
+    assert live_tool.refusals[-1].startswith("The platform refused the launch: login_required")
+    assert not live_tool.launches
+    assert status_of(attempt_id) == "created"
