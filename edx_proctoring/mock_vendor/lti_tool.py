@@ -10,7 +10,8 @@ be tested end to end on loopback and shown in the demo:
   platform's key set (signature by ``kid``, ``iss``, ``aud``, ``exp``, ``nonce``, message type, version,
   deployment, the claims the message needs). For LtiStartProctoring it answers a page that POSTs the
   LtiStartAssessment JWT (form field ``JWT``) to the launch's ``start_assessment_url``; for
-  LtiEndAssessment a page saying the session ended (with the platform's error message, if any).
+  LtiEndAssessment a page saying the session ended (with the platform's error message, if any). An OIDC
+  error response of the platform (``error``, ``error_description``, ``state``) is a 400 kept in ``refusals``.
 * ``POST /end`` -- the end-assessment URL (the same as ``/launch``).
 * ``GET /`` -- the launches the tool saw, with buttons sending control-service actions (for the demo).
 * ``GET|POST /__control__`` -- test and demo control, no authentication (loopback only): the snapshot,
