@@ -191,6 +191,17 @@ def async_notifications() -> bool:
     return bool(proctoring_setting("ASYNC_NOTIFICATIONS"))
 
 
+def rest_datetime_format() -> str | None:
+    """``REST_FRAMEWORK["DATETIME_FORMAT"]`` (DRF's default ``"iso-8601"``; None leaves datetimes as they are):
+    how the exam, attempt and allowance dicts write their dates (``records``), as DRF always did."""
+    return (getattr(settings, "REST_FRAMEWORK", None) or {}).get("DATETIME_FORMAT", "iso-8601")
+
+
+def use_tz() -> bool:
+    """Django's ``USE_TZ``: without it, dates written by ``records`` are naive, as DRF writes them."""
+    return bool(settings.USE_TZ)
+
+
 # -- operations: overdue reviews, retention, the vendor call log (README, "Operating it") -------------------
 
 DEFAULT_REVIEW_OVERDUE_HOURS = 72

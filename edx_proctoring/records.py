@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
+
+from edx_proctoring import config
 
 ISO_8601 = "iso-8601"
 # DRF's boolean field reads these (strings lowered first) before falling back to `bool()`; an exam saved from a
@@ -53,12 +54,6 @@ def _related(*, instance: Any, name: str) -> Any:
         return None
 
 
-def _datetime_format() -> str | None:
-    # The host's REST_FRAMEWORK["DATETIME_FORMAT"] has always decided how these dates are written.
-    configured = getattr(settings, "REST_FRAMEWORK", None) or {}
-    return configured.get("DATETIME_FORMAT", ISO_8601)
-
-
 def _in_zone(*, value: datetime.datetime, zone: datetime.tzinfo | None) -> datetime.datetime:
     if zone is None:
         return timezone.make_naive(value, datetime.UTC) if timezone.is_aware(value) else value
@@ -77,8 +72,9 @@ def date_writer() -> DateWriter:
 
     Read once per call of the functions below (settings and the active time zone do not change within one).
     """
-    output_format = _datetime_format()
-    zone = timezone.get_current_timezone() if settings.USE_TZ else None
+    # The host's REST_FRAMEWORK["DATETIME_FORMAT"] has always decided how these dates are written.
+    output_format = config.rest_datetime_format()
+    zone = timezone.get_current_timezone() if config.use_tz() else None
 
     def write(value: Any) -> Any:
         if not value:
