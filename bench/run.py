@@ -5,10 +5,11 @@ For each database (SQLite in memory; MariaDB/MySQL and PostgreSQL when their ser
 (``bench_edx_proctoring``, through Django's test database creation, so the ``test`` database is never
 touched), seeds each size with bulk_create on top of the previous one (10 exams, learners with two
 attempts on each exam), and requests the timer poll, the first and last page of the grouped attempts
-list and one search of it through Django's test client. The SQLite and PostgreSQL workers (``--sweep-dbs``) also run the expiry
-sweep (bench/sweep.py): timed over ``--sweep-size`` overdue attempts (10,000 by default; ``make bench
-SWEEP=100000`` for the full figure), with the Celery work its batches queue timed apart as the workers'
-share, and under tracemalloc over ``--sweep-traced-sizes`` for the peak memory. One table is printed at the end.
+list and one search of it through Django's test client. The SQLite and PostgreSQL workers
+(``--sweep-dbs``) also run the expiry sweep (bench/sweep.py): timed over ``--sweep-size`` overdue
+attempts (10,000 by default; ``make bench SWEEP=100000`` for the full figure), with the Celery work its
+batches queue timed apart as the workers' share, and under tracemalloc over ``--sweep-traced-sizes`` for
+the peak memory. One table is printed at the end.
 
 Usage: python bench/run.py [--dbs sqlite,mysql,postgres] [--sizes 1000,10000,100000] [--repeat 30]
        [--real-db-repeat-at-100k 10] [--sweep-size 10000] [--sweep-dbs sqlite,postgres]
