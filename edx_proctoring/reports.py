@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 
 from edx_proctoring.models import (
@@ -112,13 +114,65 @@ def _report_comments(*, course_id: str, ranks: dict[int, int], reviews):
     )
 
 
+def _is_mysql(queryset) -> bool:
+    return connections[queryset.db].vendor == "mysql"
+
+
+def _unbuffered_values(*, queryset, chunk_size: int) -> Iterator[dict]:
+    """The rows of a values() queryset, as the ORM gives them, read from MySQL/MariaDB as they come.
+
+    mysqlclient's ordinary cursor holds a query's whole result on the client before the first row is read,
+    whatever the ORM's chunk size; an unbuffered cursor (mysql_use_result) leaves the rows on the server
+    until fetched. The query is the queryset's own SQL, its rows go through the queryset's own converters
+    (aware datetimes under USE_TZ, booleans), and the cursor is Django's wrapper around it, so it runs in
+    the caller's transaction and is logged and counted like any other query. Until the last row is read
+    (or the iterator closed), the server is busy streaming: no other query may run on this connection.
+    """
+    connection = connections[queryset.db]
+    query = queryset.query
+    compiler = query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return
+    # The same names, in the same order, as Django's ValuesIterable gives the columns.
+    names = (
+        list(query.selected)
+        if query.selected
+        else [*query.extra_select, *query.values_select, *query.annotation_select]
+    )
+    # Imported here: both need mysqlclient, which only MySQL deployments install.
+    from django.db.backends.mysql.base import CursorWrapper as MySQLCursorWrapper
+    from MySQLdb.cursors import SSCursor
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = connection._prepare_cursor(MySQLCursorWrapper(connection.connection.cursor(SSCursor)))
+    try:
+        cursor.execute(sql, params)
+        chunks = iter(lambda: cursor.fetchmany(chunk_size), ())
+        for row in compiler.results_iter(results=chunks):
+            yield dict(zip(names, row, strict=True))
+    finally:
+        # Closing reads and drops whatever rows are left, so that the connection can be used again.
+        cursor.close()
+
+
+def _streamed(*, queryset, chunk_size: int) -> Iterator[dict]:
+    if _is_mysql(queryset):
+        return _unbuffered_values(queryset=queryset, chunk_size=chunk_size)
+    return queryset.iterator(chunk_size=chunk_size)
+
+
 def iter_exam_violation_report(course_id: str, include_practice_exams: bool = False) -> Iterator[dict]:
     """The violation report's rows one at a time, in the report's order, in bounded memory.
 
-    Three queries whatever the course size: the course's exams, then the attempts and the merged reviews'
-    comments, both read in chunks in the same order and merged as they stream. Each row is the attempt's, as
-    `get_exam_violation_report` describes. (MySQL's driver holds a query's whole result on the client: there
-    the attempts' rows are held as tuples, still far smaller than model instances.)
+    Three queries whatever the course size: the course's exams, then the merged reviews' comments and the
+    attempts, both in the same order and merged as the attempts stream. Each row is the attempt's, as
+    `get_exam_violation_report` describes. On MySQL/MariaDB the attempts come through an unbuffered cursor
+    on the caller's connection (so in the caller's transaction), which admits one open result at a time:
+    there the comments, a few per reviewed attempt, are read whole (as tuples) before the attempts, and
+    the caller must not query that database while iterating.
     """
     exams = list(
         ProctoredExam.objects.filter(course_id=course_id).values("id", "exam_name", "backend", "is_practice_exam")
@@ -128,9 +182,12 @@ def iter_exam_violation_report(course_id: str, include_practice_exams: bool = Fa
     by_id = {exam["id"]: exam for exam in exams}
     ranks = _exam_ranks(exams)
     reviews = _merged_reviews(exams=exams, include_practice_exams=include_practice_exams)
-    comments = _report_comments(course_id=course_id, ranks=ranks, reviews=reviews).iterator(chunk_size=_CHUNK)
+    comment_rows = _report_comments(course_id=course_id, ranks=ranks, reviews=reviews)
+    # A list on MySQL: its result must be read whole before the attempts' unbuffered one is opened.
+    comments = iter(list(comment_rows)) if _is_mysql(comment_rows) else comment_rows.iterator(chunk_size=_CHUNK)
     pending = next(comments, None)
-    for attempt in _report_attempts(course_id=course_id, ranks=ranks, reviews=reviews).iterator(chunk_size=_CHUNK):
+    attempts = _report_attempts(course_id=course_id, ranks=ranks, reviews=reviews)
+    for attempt in _streamed(queryset=attempts, chunk_size=_CHUNK):
         exam = by_id[attempt["proctored_exam_id"]]
         row = {
             "course_id": course_id,

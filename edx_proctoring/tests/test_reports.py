@@ -3,8 +3,10 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from edx_proctoring import runtime
+from edx_proctoring import reports, runtime
 from edx_proctoring.models import ProctoredExamSoftwareSecureComment
 from edx_proctoring.reports import (
     get_enrollments_can_take_proctored_exams,
@@ -342,3 +344,79 @@ def test_given_any_number_of_reviewed_attempts_when_reported_then_three_queries_
 def test_given_a_course_without_exams_when_iterated_then_nothing_is_read_past_the_exams(django_assert_num_queries):
     with django_assert_num_queries(1):
         assert list(iter_exam_violation_report(COURSE_ID)) == []
+
+
+@pytest.mark.django_db
+def test_given_a_reviewed_course_when_iterated_then_values_are_typed_as_the_orm_gives_them():
+    attempts = _reviewed_course(learners=2)
+
+    rows = list(iter_exam_violation_report(COURSE_ID))
+
+    by_code = {attempt.attempt_code: attempt for attempt in attempts}
+    for row in rows:
+        attempt = by_code[row["attempt_code"]]
+        assert row["started_at"] == attempt.started_at and row["started_at"].utcoffset() == timedelta(0)
+        assert row["completed_at"] == attempt.completed_at and row["completed_at"].tzinfo is not None
+        assert row["is_sample_attempt"] is False
+        assert row["user_id"] == attempt.user_id and row["allowed_time_limit_mins"] == attempt.allowed_time_limit_mins
+
+
+needs_mysql = pytest.mark.skipif(
+    connection.vendor != "mysql", reason="the unbuffered cursor is MySQL/MariaDB's (DB=mysql)"
+)
+
+
+@pytest.fixture
+def fetched_rows(monkeypatch):
+    """How many rows each fetch from a MySQL unbuffered cursor returned, in order."""
+    from MySQLdb.cursors import SSCursor
+
+    sizes = []
+    fetchmany = SSCursor.fetchmany
+
+    def counting_fetchmany(cursor, size=None):
+        rows = fetchmany(cursor, size)
+        sizes.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(SSCursor, "fetchmany", counting_fetchmany)
+    return sizes
+
+
+@needs_mysql
+@pytest.mark.django_db
+def test_given_mysql_when_the_report_is_iterated_then_attempts_stream_from_the_server_in_chunks(
+    monkeypatch, fetched_rows
+):
+    _reviewed_course(learners=5)
+    expected = get_exam_violation_report(COURSE_ID)
+    fetched_rows.clear()
+    monkeypatch.setattr(reports, "_CHUNK", 4)
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = iter_exam_violation_report(COURSE_ID)
+        first = next(rows)
+
+        # Only the first chunk of the 15 attempts has left the server, and the three queries are made.
+        assert fetched_rows == [4]
+        assert len(queries) == 3
+
+        rest = list(rows)
+
+    assert [first, *rest] == expected
+    assert sum(fetched_rows) == 15 and max(fetched_rows) <= 4
+    assert len(queries) == 3
+
+
+@needs_mysql
+@pytest.mark.django_db
+def test_given_mysql_when_the_iteration_is_abandoned_then_the_connection_serves_the_next_query(monkeypatch):
+    _reviewed_course(learners=3)
+    monkeypatch.setattr(reports, "_CHUNK", 2)
+    rows = iter_exam_violation_report(COURSE_ID)
+    next(rows)
+
+    rows.close()
+
+    assert ProctoredExamSoftwareSecureComment.objects.count() == 18
+    assert len(get_exam_violation_report(COURSE_ID)) == 9
