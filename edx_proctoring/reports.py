@@ -5,6 +5,7 @@ Each report reads a constant number of queries whatever the size of the course.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 
@@ -36,7 +37,7 @@ def get_last_exam_completion_date(course_id, username):
     return None
 
 
-# The report's columns, read with values() so that no model instance is built per attempt.
+# The report's columns, read as tuples so that no model instance (nor dict) is built per attempt.
 _ATTEMPT_COLUMNS = (
     "id",
     "proctored_exam_id",
@@ -87,7 +88,7 @@ def _report_attempts(*, course_id: str, ranks: dict[int, int], reviews):
             merged_review_status=Subquery(verdict),
         )
         .order_by("exam_order", "-created", "-id")
-        .values(*_ATTEMPT_COLUMNS)
+        .values_list(*_ATTEMPT_COLUMNS)
     )
 
 
@@ -114,34 +115,24 @@ def _report_comments(*, course_id: str, ranks: dict[int, int], reviews):
     )
 
 
-def _is_mysql(queryset) -> bool:
-    return connections[queryset.db].vendor == "mysql"
-
-
-def _unbuffered_values(*, queryset, chunk_size: int) -> Iterator[dict]:
-    """The rows of a values() queryset, as the ORM gives them, read from MySQL/MariaDB as they come.
+def _unbuffered_rows(*, queryset, connection, chunk_size: int) -> Iterator[tuple]:
+    """The rows of a values_list() queryset, as the ORM gives them, read from MySQL/MariaDB as they come.
 
     mysqlclient's ordinary cursor holds a query's whole result on the client before the first row is read,
     whatever the ORM's chunk size; an unbuffered cursor (mysql_use_result) leaves the rows on the server
     until fetched. The query is the queryset's own SQL, its rows go through the queryset's own converters
-    (aware datetimes under USE_TZ, booleans), and the cursor is Django's wrapper around it, so it runs in
-    the caller's transaction and is logged and counted like any other query. Until the last row is read
-    (or the iterator closed), the server is busy streaming: no other query may run on this connection.
+    (aware datetimes under USE_TZ, booleans), and the cursor is Django's wrapper around it, so it is logged
+    and counted like any other query on `connection`. Until the last row is read (or the iterator closed),
+    the server is busy streaming: no other query may run on `connection`.
     """
-    connection = connections[queryset.db]
     query = queryset.query
-    compiler = query.get_compiler(using=queryset.db)
+    compiler = query.get_compiler(connection=connection)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
         return
-    # The same names, in the same order, as Django's ValuesIterable gives the columns.
-    names = (
-        list(query.selected)
-        if query.selected
-        else [*query.extra_select, *query.values_select, *query.annotation_select]
-    )
     # Imported here: both need mysqlclient, which only MySQL deployments install.
+    import MySQLdb
     from django.db.backends.mysql.base import CursorWrapper as MySQLCursorWrapper
     from MySQLdb.cursors import SSCursor
 
@@ -151,17 +142,53 @@ def _unbuffered_values(*, queryset, chunk_size: int) -> Iterator[dict]:
     try:
         cursor.execute(sql, params)
         chunks = iter(lambda: cursor.fetchmany(chunk_size), ())
-        for row in compiler.results_iter(results=chunks):
-            yield dict(zip(names, row, strict=True))
+        yield from compiler.results_iter(results=chunks, tuple_expected=True)
     finally:
-        # Closing reads and drops whatever rows are left, so that the connection can be used again.
-        cursor.close()
+        # Closing reads and drops whatever rows are left, so that the connection can be used again. On a
+        # connection already lost that fails too: the error that ended the stream is the one to see.
+        with contextlib.suppress(MySQLdb.Error):
+            cursor.close()
 
 
-def _streamed(*, queryset, chunk_size: int) -> Iterator[dict]:
-    if _is_mysql(queryset):
-        return _unbuffered_values(queryset=queryset, chunk_size=chunk_size)
-    return queryset.iterator(chunk_size=chunk_size)
+def _report_rows(*, course_id: str, by_id: dict[int, dict], attempts, comments) -> Iterator[dict]:
+    """The report's rows from the attempts and the comments, both in report order, merged as they come."""
+    pending = next(comments, None)
+    # Unpacked in _ATTEMPT_COLUMNS' order.
+    for (
+        attempt_id,
+        exam_id,
+        user_id,
+        username,
+        email,
+        code,
+        minutes,
+        sample,
+        started,
+        completed,
+        status,
+        verdict,
+    ) in attempts:
+        exam = by_id[exam_id]
+        row = {
+            "course_id": course_id,
+            "exam_name": exam["exam_name"],
+            "username": username,
+            "email": email,
+            "attempt_code": code,
+            "allowed_time_limit_mins": minutes,
+            "is_sample_attempt": sample,
+            "started_at": started,
+            "completed_at": completed,
+            "status": status,
+            "review_status": verdict,
+            "provider": exam["backend"],
+            "user_id": user_id,
+        }
+        while pending is not None and pending[0] == attempt_id:
+            _attempt_id, comment_status, text = pending
+            row.setdefault(f"{comment_status} Comments", []).append(text)
+            pending = next(comments, None)
+        yield row
 
 
 def iter_exam_violation_report(course_id: str, include_practice_exams: bool = False) -> Iterator[dict]:
@@ -169,10 +196,15 @@ def iter_exam_violation_report(course_id: str, include_practice_exams: bool = Fa
 
     Three queries whatever the course size: the course's exams, then the merged reviews' comments and the
     attempts, both in the same order and merged as the attempts stream. Each row is the attempt's, as
-    `get_exam_violation_report` describes. On MySQL/MariaDB the attempts come through an unbuffered cursor
-    on the caller's connection (so in the caller's transaction), which admits one open result at a time:
-    there the comments, a few per reviewed attempt, are read whole (as tuples) before the attempts, and
-    the caller must not query that database while iterating.
+    `get_exam_violation_report` describes.
+
+    On MySQL/MariaDB both streams are read through unbuffered cursors, and one connection streams one
+    result at a time: the attempts stream on the caller's connection, the comments on a second connection
+    to the same database, opened for the report and closed with it. Under autocommit each of the queries
+    sees what was committed when it ran, on one connection or two alike; inside a transaction only the
+    caller's connection sees its uncommitted rows, so there the comments (a few per reviewed attempt) are
+    read whole before the attempts stream instead. Either way, the caller must not query that database
+    on its connection while iterating.
     """
     exams = list(
         ProctoredExam.objects.filter(course_id=course_id).values("id", "exam_name", "backend", "is_practice_exam")
@@ -182,33 +214,32 @@ def iter_exam_violation_report(course_id: str, include_practice_exams: bool = Fa
     by_id = {exam["id"]: exam for exam in exams}
     ranks = _exam_ranks(exams)
     reviews = _merged_reviews(exams=exams, include_practice_exams=include_practice_exams)
-    comment_rows = _report_comments(course_id=course_id, ranks=ranks, reviews=reviews)
-    # A list on MySQL: its result must be read whole before the attempts' unbuffered one is opened.
-    comments = iter(list(comment_rows)) if _is_mysql(comment_rows) else comment_rows.iterator(chunk_size=_CHUNK)
-    pending = next(comments, None)
+    comments = _report_comments(course_id=course_id, ranks=ranks, reviews=reviews)
     attempts = _report_attempts(course_id=course_id, ranks=ranks, reviews=reviews)
-    for attempt in _streamed(queryset=attempts, chunk_size=_CHUNK):
-        exam = by_id[attempt["proctored_exam_id"]]
-        row = {
-            "course_id": course_id,
-            "exam_name": exam["exam_name"],
-            "username": attempt["user__username"],
-            "email": attempt["user__email"],
-            "attempt_code": attempt["attempt_code"],
-            "allowed_time_limit_mins": attempt["allowed_time_limit_mins"],
-            "is_sample_attempt": attempt["is_sample_attempt"],
-            "started_at": attempt["started_at"],
-            "completed_at": attempt["completed_at"],
-            "status": attempt["status"],
-            "review_status": attempt["merged_review_status"],
-            "provider": exam["backend"],
-            "user_id": attempt["user_id"],
-        }
-        while pending is not None and pending[0] == attempt["id"]:
-            _attempt_id, status, text = pending
-            row.setdefault(f"{status} Comments", []).append(text)
-            pending = next(comments, None)
-        yield row
+    connection = connections[attempts.db]
+    if connection.vendor != "mysql":
+        yield from _report_rows(
+            course_id=course_id,
+            by_id=by_id,
+            attempts=attempts.iterator(chunk_size=_CHUNK),
+            comments=comments.iterator(chunk_size=_CHUNK),
+        )
+        return
+    attempt_rows = _unbuffered_rows(queryset=attempts, connection=connection, chunk_size=_CHUNK)
+    side = None
+    if connection.in_atomic_block or not connection.get_autocommit():
+        comment_rows = iter(list(comments))
+    else:
+        side = connection.copy()
+        comment_rows = _unbuffered_rows(queryset=comments, connection=side, chunk_size=_CHUNK)
+    try:
+        yield from _report_rows(course_id=course_id, by_id=by_id, attempts=attempt_rows, comments=comment_rows)
+    finally:
+        # Each stream drained and closed before the second connection goes, also when the caller stops early.
+        attempt_rows.close()
+        if side is not None:
+            comment_rows.close()
+            side.close()
 
 
 def get_exam_violation_report(course_id, include_practice_exams=False):

@@ -1,9 +1,10 @@
 """Course-wide reports: last completion date, violation report, enrollments able to take proctored exams."""
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from edx_proctoring import reports, runtime
@@ -367,56 +368,110 @@ needs_mysql = pytest.mark.skipif(
 
 
 @pytest.fixture
-def fetched_rows(monkeypatch):
-    """How many rows each fetch from a MySQL unbuffered cursor returned, in order."""
+def unbuffered(monkeypatch):
+    """What each MySQL unbuffered cursor did: its query, then how many rows each of its fetches returned."""
     from MySQLdb.cursors import SSCursor
 
-    sizes = []
-    fetchmany = SSCursor.fetchmany
+    cursors: dict[int, list] = {}
+    execute, fetchmany = SSCursor.execute, SSCursor.fetchmany
 
-    def counting_fetchmany(cursor, size=None):
+    def spying_execute(cursor, query, args=None):
+        cursors[id(cursor)] = [query]
+        return execute(cursor, query, args)
+
+    def spying_fetchmany(cursor, size=None):
         rows = fetchmany(cursor, size)
-        sizes.append(len(rows))
+        cursors[id(cursor)].append(len(rows))
         return rows
 
-    monkeypatch.setattr(SSCursor, "fetchmany", counting_fetchmany)
-    return sizes
+    monkeypatch.setattr(SSCursor, "execute", spying_execute)
+    monkeypatch.setattr(SSCursor, "fetchmany", spying_fetchmany)
+    return cursors
+
+
+def _attempts_and_comments(cursors: dict) -> tuple[list, list]:
+    """The fetch sizes of the attempts' cursor and of the comments' one (empty when it was not used)."""
+    by_table = {"attempt": [], "comment": []}
+    for query, *fetches in cursors.values():
+        table = "comment" if "FROM `proctoring_proctoredexamstudentattemptcomment`" in query else "attempt"
+        by_table[table] = fetches
+    return by_table["attempt"], by_table["comment"]
 
 
 @needs_mysql
 @pytest.mark.django_db
-def test_given_mysql_when_the_report_is_iterated_then_attempts_stream_from_the_server_in_chunks(
-    monkeypatch, fetched_rows
+def test_given_mysql_inside_a_transaction_when_iterated_then_attempts_stream_in_chunks_after_the_comments(
+    monkeypatch, unbuffered
 ):
     _reviewed_course(learners=5)
     expected = get_exam_violation_report(COURSE_ID)
-    fetched_rows.clear()
+    unbuffered.clear()
     monkeypatch.setattr(reports, "_CHUNK", 4)
 
     with CaptureQueriesContext(connection) as queries:
         rows = iter_exam_violation_report(COURSE_ID)
         first = next(rows)
 
-        # Only the first chunk of the 15 attempts has left the server, and the three queries are made.
-        assert fetched_rows == [4]
+        # Only the first chunk of the 15 attempts has left the server; the 30 comments were read whole, and
+        # on the caller's connection, which alone sees the transaction's rows.
+        assert _attempts_and_comments(unbuffered) == ([4], [])
         assert len(queries) == 3
 
         rest = list(rows)
 
     assert [first, *rest] == expected
-    assert sum(fetched_rows) == 15 and max(fetched_rows) <= 4
+    assert _attempts_and_comments(unbuffered) == ([4, 4, 4, 3, 0], [])
     assert len(queries) == 3
 
 
 @needs_mysql
-@pytest.mark.django_db
-def test_given_mysql_when_the_iteration_is_abandoned_then_the_connection_serves_the_next_query(monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_given_mysql_in_autocommit_when_iterated_then_attempts_and_comments_both_stream_in_chunks(
+    monkeypatch, unbuffered
+):
+    _reviewed_course(learners=5)
+    with transaction.atomic():
+        expected = get_exam_violation_report(COURSE_ID)
+    unbuffered.clear()
+    monkeypatch.setattr(reports, "_CHUNK", 4)
+    second_connections = []
+    copy = type(connections["default"]).copy
+
+    def recording_copy(wrapper, alias=None):
+        second_connections.append(copy(wrapper, alias))
+        return second_connections[-1]
+
+    monkeypatch.setattr(type(connections["default"]), "copy", recording_copy)
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = iter_exam_violation_report(COURSE_ID)
+        first = next(rows)
+
+        # One chunk of each has left the server: the comments stream on a second connection.
+        assert _attempts_and_comments(unbuffered) == ([4], [4])
+        rest = list(rows)
+
+    assert [first, *rest] == expected
+    assert _attempts_and_comments(unbuffered) == ([4, 4, 4, 3, 0], [4, 4, 4, 4, 4, 4, 4, 2, 0])
+    # The exams and the attempts on the caller's connection, the comments on the second one.
+    assert len(queries) == 2
+    assert len(second_connections) == 1 and second_connections[0].connection is None
+
+
+@needs_mysql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("in_transaction", [True, False])
+def test_given_mysql_when_the_iteration_is_abandoned_then_the_connection_serves_the_next_query(
+    monkeypatch, in_transaction
+):
     _reviewed_course(learners=3)
     monkeypatch.setattr(reports, "_CHUNK", 2)
-    rows = iter_exam_violation_report(COURSE_ID)
-    next(rows)
 
-    rows.close()
+    with transaction.atomic() if in_transaction else contextlib.nullcontext():
+        rows = iter_exam_violation_report(COURSE_ID)
+        next(rows)
 
-    assert ProctoredExamSoftwareSecureComment.objects.count() == 18
-    assert len(get_exam_violation_report(COURSE_ID)) == 9
+        rows.close()
+
+        assert ProctoredExamSoftwareSecureComment.objects.count() == 18
+        assert len(get_exam_violation_report(COURSE_ID)) == 9
