@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from edx_proctoring.admin_readonly import ReadOnlyModelAdmin
 from edx_proctoring.models import ProctoredExamOverdueReview, ProctoringVendorCall
 from edx_proctoring.overdue_reviews import OverdueAnswer, ask_vendor
 from edx_proctoring.vendor_calls import slowest_calls, vendor_health
@@ -41,7 +42,7 @@ class OverdueStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProctoredExamOverdueReview)
-class OverdueReviewAdmin(admin.ModelAdmin):
+class OverdueReviewAdmin(ReadOnlyModelAdmin):
     list_display = (
         "attempt_id",
         "course_id",
@@ -72,15 +73,6 @@ class OverdueReviewAdmin(admin.ModelAdmin):
     @admin.display(description=_("submitted"))
     def submitted(self, obj):
         return obj.attempt.completed_at
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Ask the vendor again"), permissions=("view",))
     def ask_vendor_again(self, request, queryset):
@@ -116,7 +108,7 @@ class OverdueReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProctoringVendorCall)
-class VendorCallAdmin(admin.ModelAdmin):
+class VendorCallAdmin(ReadOnlyModelAdmin):
     """The call log, headed by each backend's calls and failure rates (day, week) and the slowest calls."""
 
     change_list_template = "admin/edx_proctoring/proctoringvendorcall/change_list.html"
@@ -135,15 +127,6 @@ class VendorCallAdmin(admin.ModelAdmin):
     search_fields = ("=attempt_id",)
     date_hierarchy = "created"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

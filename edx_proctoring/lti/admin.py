@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 
+from edx_proctoring.admin_readonly import ReadOnlyModelAdmin
 from edx_proctoring.models import (
     LtiControlEvent,
     LtiCourseTool,
@@ -47,19 +48,8 @@ class LtiCourseToolAdmin(admin.ModelAdmin):
     search_fields = ("course_id",)
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(LtiLaunch)
-class LtiLaunchAdmin(_ReadOnlyAdmin):
+class LtiLaunchAdmin(ReadOnlyModelAdmin):
     list_display = ("attempt_id", "user", "registration", "resource_link_id", "attempt_number", "started_at", "created")
     list_select_related = ("registration", "user")
     search_fields = ("user__username", "resource_link_id", "sub")
@@ -67,7 +57,7 @@ class LtiLaunchAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(LtiControlEvent)
-class LtiControlEventAdmin(_ReadOnlyAdmin):
+class LtiControlEventAdmin(ReadOnlyModelAdmin):
     list_display = (
         "attempt_id",
         "action",
