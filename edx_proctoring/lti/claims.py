@@ -26,11 +26,11 @@ ID_TOKEN_SECONDS = 300
 class LtiCheckFailed(Exception):
     """A message or request failed one of the checks; `code` names which (for the audit log and the tests)."""
 
-    def __init__(self, *, code: str, message: str, status: int = 400):
+    def __init__(self, *, code: str, message: str, http_status: int = 400):
         super().__init__(message)
         self.code = code
         self.message = message
-        self.status = status
+        self.http_status = http_status
 
 
 def resource_link_id(*, course_id: str, exam_id: int, content_id: str) -> str:

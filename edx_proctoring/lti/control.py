@@ -47,9 +47,9 @@ TIME_ACTIONS = {"pause": "pause", "resume": "resume", "update": "extend"}
 class ControlError(Exception):
     """A refused control request: the HTTP status and a message for the tool's developers."""
 
-    def __init__(self, message: str, *, status: int = 400):
+    def __init__(self, message: str, *, http_status: int = 400):
         super().__init__(message)
-        self.status = status
+        self.http_status = http_status
 
 
 @dataclass(frozen=True)
@@ -171,17 +171,17 @@ def find_launch(*, registration: LtiToolRegistration, request: ControlRequest) -
     if launch is None:
         if not LtiLaunch.objects.filter(registration=registration, sub=request.sub).exists():
             raise ControlError(
-                "Unknown user: no attempt of this sub was launched through your registration.", status=404
+                "Unknown user: no attempt of this sub was launched through your registration.", http_status=404
             )
         raise ControlError(
             "Unknown attempt: this user has no attempt with that resource link and attempt number launched "
             "through your registration.",
-            status=404,
+            http_status=404,
         )
     if launch.attempt is None:
-        raise ControlError("That attempt no longer exists (it was reset).", status=404)
+        raise ControlError("That attempt no longer exists (it was reset).", http_status=404)
     if request.action not in (launch.acs_actions or []) or request.action not in (registration.allowed_actions or []):
-        raise ControlError(f"The action {request.action!r} was not advertised for this launch.", status=403)
+        raise ControlError(f"The action {request.action!r} was not advertised for this launch.", http_status=403)
     return launch
 
 
@@ -216,7 +216,7 @@ def _extension_minutes(*, registration: LtiToolRegistration, attempt_id: int, re
         raise ControlError(
             f"This tool's extensions of the attempt already add up to {registration.max_extra_minutes} minutes, "
             "the most its registration allows.",
-            status=409,
+            http_status=409,
         )
     return min(requested, left)
 
@@ -259,14 +259,14 @@ def control(*, registration: LtiToolRegistration, body: object) -> dict:
             # Under the attempt's row lock, so two deliveries of one call cannot both pass the replay check.
             attempt = ProctoredExamStudentAttempt.objects.select_for_update().filter(id=launch.attempt_id).first()
             if attempt is None:  # reset since the launch was read
-                raise ControlError("That attempt no longer exists (it was reset).", status=404)
+                raise ControlError("That attempt no longer exists (it was reset).", http_status=404)
             replayed = LtiControlEvent.objects.filter(**once).first()
             if replayed is not None:
                 return replayed.result
             try:
                 granted = _apply(registration=registration, attempt=attempt, request=request)
             except ProctoredBaseException as exc:
-                raise ControlError(str(exc), status=409)
+                raise ControlError(str(exc), http_status=409)
             event = LtiControlEvent(
                 **once,
                 incident_severity=request.incident_severity,

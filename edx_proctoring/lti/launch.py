@@ -66,7 +66,7 @@ def learner_sub(*, user) -> str:
 def course_registration(*, course_id: str) -> LtiToolRegistration:
     tool = LtiCourseTool.objects.select_related("registration").filter(course_id=str(course_id)).first()
     if tool is None or not tool.registration.active:
-        raise LtiCheckFailed(code="no_tool", message="This course has no active LTI proctoring tool.", status=404)
+        raise LtiCheckFailed(code="no_tool", message="This course has no active LTI proctoring tool.", http_status=404)
     return tool.registration
 
 
@@ -113,9 +113,11 @@ def _learner_attempt(*, attempt_id: int, user) -> ProctoredExamStudentAttempt:
         .first()
     )
     if attempt is None:
-        raise LtiCheckFailed(code="unknown_attempt", message="You have no such exam attempt.", status=404)
+        raise LtiCheckFailed(code="unknown_attempt", message="You have no such exam attempt.", http_status=404)
     if attempt.proctored_exam.backend != BACKEND_NAME or not attempt.taking_as_proctored:
-        raise LtiCheckFailed(code="not_lti", message="This exam attempt is not proctored by an LTI tool.", status=404)
+        raise LtiCheckFailed(
+            code="not_lti", message="This exam attempt is not proctored by an LTI tool.", http_status=404
+        )
     return attempt
 
 
@@ -133,7 +135,7 @@ def _read_message_hint(*, hint: str, user) -> tuple[str, int]:
     if not isinstance(data, dict) or data.get("m") not in (START, END) or not isinstance(data.get("l"), int):
         raise LtiCheckFailed(code="bad_hint", message="The lti_message_hint is not one this platform issued.")
     if data.get("u") != user.pk:
-        raise LtiCheckFailed(code="wrong_user", message="This launch was started by another user.", status=403)
+        raise LtiCheckFailed(code="wrong_user", message="This launch was started by another user.", http_status=403)
     return data["m"], data["l"]
 
 
@@ -149,16 +151,18 @@ def begin_login(*, attempt_id: int, user, message: str) -> LoginInitiation:
     if message == END:
         launch = LtiLaunch.objects.select_related("registration").filter(attempt=attempt).first()
         if launch is None or not launch.end_assessment_due or attempt.status not in COMPLETED_STATUSES:
-            raise LtiCheckFailed(code="no_end_due", message="This exam attempt has no end message to send.", status=409)
+            raise LtiCheckFailed(
+                code="no_end_due", message="This exam attempt has no end message to send.", http_status=409
+            )
     elif message == START:
         if attempt.status not in LAUNCHABLE:
-            raise LtiCheckFailed(code="not_launchable", message="This exam attempt is already over.", status=409)
+            raise LtiCheckFailed(code="not_launchable", message="This exam attempt is already over.", http_status=409)
         launch = _launch_for(attempt=attempt, user=user)
     else:
         raise LtiCheckFailed(code="bad_message", message="Unknown LTI message.")
     registration = launch.registration
     if not registration.active:
-        raise LtiCheckFailed(code="no_tool", message="This course has no active LTI proctoring tool.", status=404)
+        raise LtiCheckFailed(code="no_tool", message="This course has no active LTI proctoring tool.", http_status=404)
     target = registration.end_assessment_url if message == END and registration.end_assessment_url else None
     params = {
         "iss": registration.issuer,
@@ -233,7 +237,7 @@ class OidcErrorResponse(LtiCheckFailed):
     of ours the tool never sees."""
 
     def __init__(self, *, failed: LtiCheckFailed, redirect_uri: str, state: str):
-        super().__init__(code=failed.code, message=failed.message, status=failed.status)
+        super().__init__(code=failed.code, message=failed.message, http_status=failed.http_status)
         self.redirect_uri = redirect_uri
         self.state = state
         self.error = OIDC_ERRORS.get(failed.code, "invalid_request")
@@ -267,7 +271,7 @@ def _authorize_verified(*, params, user, info_for, registration: LtiToolRegistra
     redirect_uri = params.get("redirect_uri") or ""
     _check_auth_request(params=params, registration=registration)
     if user is None or not user.is_authenticated:
-        raise LtiCheckFailed(code="login_required", message="Sign in to the course first.", status=401)
+        raise LtiCheckFailed(code="login_required", message="Sign in to the course first.", http_status=401)
     message, launch_id = _read_message_hint(hint=params.get("lti_message_hint") or "", user=user)
     launch = (
         LtiLaunch.objects.select_related("registration", "attempt__proctored_exam")
@@ -275,11 +279,13 @@ def _authorize_verified(*, params, user, info_for, registration: LtiToolRegistra
         .first()
     )
     if launch is None or launch.attempt is None:
-        raise LtiCheckFailed(code="unknown_launch", message="This exam attempt no longer exists.", status=404)
+        raise LtiCheckFailed(code="unknown_launch", message="This exam attempt no longer exists.", http_status=404)
     if launch.registration_id != registration.pk:
-        raise LtiCheckFailed(code="wrong_client", message="This launch belongs to another tool.", status=403)
+        raise LtiCheckFailed(code="wrong_client", message="This launch belongs to another tool.", http_status=403)
     if params.get("login_hint") != launch.sub:
-        raise LtiCheckFailed(code="wrong_login_hint", message="The login_hint is not the signed-in user.", status=403)
+        raise LtiCheckFailed(
+            code="wrong_login_hint", message="The login_hint is not the signed-in user.", http_status=403
+        )
     attempt = launch.attempt
     info = info_for(attempt)
     exam = attempt.proctored_exam
@@ -308,7 +314,9 @@ def _authorize_verified(*, params, user, info_for, registration: LtiToolRegistra
         locked = LtiLaunch.objects.select_for_update().get(pk=launch.pk)
         if message == START:
             if attempt.status not in LAUNCHABLE:
-                raise LtiCheckFailed(code="not_launchable", message="This exam attempt is already over.", status=409)
+                raise LtiCheckFailed(
+                    code="not_launchable", message="This exam attempt is already over.", http_status=409
+                )
             session_data = secrets.token_urlsafe(32)
             payload = lti_claims.start_proctoring_claims(
                 facts=facts,
@@ -326,7 +334,7 @@ def _authorize_verified(*, params, user, info_for, registration: LtiToolRegistra
             locked.session_data_used_at = None
         else:
             if not locked.end_assessment_due:
-                raise LtiCheckFailed(code="no_end_due", message="No end message is owed to the tool.", status=409)
+                raise LtiCheckFailed(code="no_end_due", message="No end message is owed to the tool.", http_status=409)
             errormsg, errorlog = end_errors(attempt=attempt)
             payload = lti_claims.end_assessment_claims(
                 facts=facts, issued_at=issued_at, identity=identity, errormsg=errormsg, errorlog=errorlog

@@ -92,7 +92,7 @@ def check_start_assessment(*, token: str, user) -> tuple[LtiLaunch, dict]:
     _check_exact(claims=claims, name=LTI + "message_type", expected=START_ASSESSMENT, code="wrong_message_type")
     _check_exact(claims=claims, name=LTI + "version", expected=LTI_VERSION, code="wrong_version")
     if user is None or not user.is_authenticated:
-        raise LtiCheckFailed(code="login_required", message="Sign in to the course first.", status=401)
+        raise LtiCheckFailed(code="login_required", message="Sign in to the course first.", http_status=401)
     launch = _pending_launch(registration=registration, session_data=claims.get(AP + "session_data"), user=user)
     resource_link = claims.get(LTI + "resource_link")
     if not isinstance(resource_link, dict) or resource_link.get("id") != launch.resource_link_id:
@@ -101,7 +101,7 @@ def check_start_assessment(*, token: str, user) -> tuple[LtiLaunch, dict]:
     if isinstance(attempt_number, bool) or attempt_number != launch.attempt_number:
         raise LtiCheckFailed(code="wrong_attempt_number", message="The message's attempt_number is not this launch's.")
     if launch.attempt is None or launch.attempt.status not in LAUNCHABLE:
-        raise LtiCheckFailed(code="not_launchable", message="This exam attempt is already over.", status=409)
+        raise LtiCheckFailed(code="not_launchable", message="This exam attempt is already over.", http_status=409)
     return launch, claims
 
 

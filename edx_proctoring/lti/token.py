@@ -42,9 +42,9 @@ _RATE_CACHE_PREFIX = "edx_proctoring.lti.token_rate"
 class TokenError(Exception):
     """An OAuth 2 error answer (RFC 6749 §5.2): `error` code, a description, the HTTP status."""
 
-    def __init__(self, error: str, description: str, *, status: int = 400, retry_after: int | None = None):
+    def __init__(self, error: str, description: str, *, http_status: int = 400, retry_after: int | None = None):
         super().__init__(description)
-        self.error, self.description, self.status, self.retry_after = error, description, status, retry_after
+        self.error, self.description, self.http_status, self.retry_after = error, description, http_status, retry_after
 
 
 def _rate_limited(*, client_id: str) -> int | None:
@@ -57,10 +57,10 @@ def _claimed_client_id(assertion: str) -> str:
     try:
         unverified = jwt.decode(assertion, options={"verify_signature": False})
     except jwt.PyJWTError:
-        raise TokenError("invalid_client", "The client assertion is not a JWT.", status=401)
+        raise TokenError("invalid_client", "The client assertion is not a JWT.", http_status=401)
     client_id = unverified.get("iss")
     if not isinstance(client_id, str) or not client_id or len(client_id) > 255:
-        raise TokenError("invalid_client", "The client assertion has no iss (your client id).", status=401)
+        raise TokenError("invalid_client", "The client assertion has no iss (your client id).", http_status=401)
     return client_id
 
 
@@ -69,7 +69,7 @@ def _verified_assertion(*, registration: LtiToolRegistration, assertion: str, to
         header = jwt.get_unverified_header(assertion)
         if header.get("alg") != keys.ALGORITHM:
             raise TokenError(
-                "invalid_client", f"The client assertion must be signed with {keys.ALGORITHM}.", status=401
+                "invalid_client", f"The client assertion must be signed with {keys.ALGORITHM}.", http_status=401
             )
         key = keys.tool_key(registration=registration, kid=header.get("kid"))
         claims = jwt.decode(
@@ -82,14 +82,14 @@ def _verified_assertion(*, registration: LtiToolRegistration, assertion: str, to
             options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
         )
     except LtiCheckFailed as exc:
-        raise TokenError("invalid_client", exc.message, status=401)
+        raise TokenError("invalid_client", exc.message, http_status=401)
     except jwt.PyJWTError as exc:
-        raise TokenError("invalid_client", f"The client assertion does not verify: {exc}.", status=401)
+        raise TokenError("invalid_client", f"The client assertion does not verify: {exc}.", http_status=401)
     if claims["sub"] != registration.client_id:
-        raise TokenError("invalid_client", "The client assertion's sub must be your client id.", status=401)
+        raise TokenError("invalid_client", "The client assertion's sub must be your client id.", http_status=401)
     issued_at = claims["iat"]
     if not isinstance(issued_at, int | float) or issued_at < time.time() - keys.MAX_TOKEN_AGE_SECONDS:
-        raise TokenError("invalid_client", "The client assertion was issued too long ago.", status=401)
+        raise TokenError("invalid_client", "The client assertion was issued too long ago.", http_status=401)
     try:
         keys.remember_nonce(
             registration=registration,
@@ -97,7 +97,7 @@ def _verified_assertion(*, registration: LtiToolRegistration, assertion: str, to
             expires_at=datetime.fromtimestamp(claims["exp"], tz=UTC),
         )
     except LtiCheckFailed:
-        raise TokenError("invalid_client", "This client assertion (jti) was already used.", status=401)
+        raise TokenError("invalid_client", "This client assertion (jti) was already used.", http_status=401)
     return claims
 
 
@@ -107,20 +107,20 @@ def issue_token(*, form, token_url: str) -> dict:
         raise TokenError("unsupported_grant_type", "Only grant_type=client_credentials is supported.")
     if form.get("client_assertion_type") != CLIENT_ASSERTION_TYPE:
         raise TokenError(
-            "invalid_client", f"Authenticate with client_assertion_type={CLIENT_ASSERTION_TYPE}.", status=401
+            "invalid_client", f"Authenticate with client_assertion_type={CLIENT_ASSERTION_TYPE}.", http_status=401
         )
     assertion = form.get("client_assertion") or ""
     client_id = _claimed_client_id(assertion)
     if form.get("client_id") not in (None, "", client_id):
-        raise TokenError("invalid_client", "client_id is not the client the assertion is from.", status=401)
+        raise TokenError("invalid_client", "client_id is not the client the assertion is from.", http_status=401)
     wait = _rate_limited(client_id=client_id)
     if wait is not None:
         raise TokenError(
-            "slow_down", "Too many token requests for this client; try again later.", status=429, retry_after=wait
+            "slow_down", "Too many token requests for this client; try again later.", http_status=429, retry_after=wait
         )
     registration = LtiToolRegistration.objects.filter(client_id=client_id, active=True).first()
     if registration is None:
-        raise TokenError("invalid_client", "Unknown or inactive client.", status=401)
+        raise TokenError("invalid_client", "Unknown or inactive client.", http_status=401)
     _verified_assertion(registration=registration, assertion=assertion, token_url=token_url)
     requested = set((form.get("scope") or "").split())
     if CONTROL_SCOPE not in requested:
@@ -139,19 +139,21 @@ def registration_for(*, authorization: str | None) -> LtiToolRegistration:
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise TokenError(
-            "invalid_token", "Send the control-service access token as 'Authorization: Bearer <token>'.", status=401
+            "invalid_token",
+            "Send the control-service access token as 'Authorization: Bearer <token>'.",
+            http_status=401,
         )
     try:
         granted = signing.loads(token.strip(), salt=TOKEN_SALT, max_age=TOKEN_SECONDS)
     except signing.SignatureExpired:
-        raise TokenError("invalid_token", "The access token has expired; ask for a new one.", status=401)
+        raise TokenError("invalid_token", "The access token has expired; ask for a new one.", http_status=401)
     except signing.BadSignature:
-        raise TokenError("invalid_token", "The access token is not one this platform issued.", status=401)
+        raise TokenError("invalid_token", "The access token is not one this platform issued.", http_status=401)
     if not isinstance(granted, dict) or granted.get("s") != CONTROL_SCOPE:
-        raise TokenError("insufficient_scope", f"The access token lacks the scope {CONTROL_SCOPE}.", status=403)
+        raise TokenError("insufficient_scope", f"The access token lacks the scope {CONTROL_SCOPE}.", http_status=403)
     registration = LtiToolRegistration.objects.filter(
         id=granted.get("r"), client_id=granted.get("c"), active=True
     ).first()
     if registration is None:
-        raise TokenError("invalid_token", "The access token's registration is no longer active.", status=401)
+        raise TokenError("invalid_token", "The access token's registration is no longer active.", http_status=401)
     return registration

@@ -70,7 +70,7 @@ def _refuse(
         request,
         ERROR_TEMPLATE,
         {"code": error.code, "reference": reference, "return_url": return_url},
-        status=error.status,
+        status=error.http_status,
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -113,7 +113,7 @@ def lti_start(request: HttpRequest, attempt_id: int) -> HttpResponse:
     message = END if request.GET.get("message") == END else START
     action = "lti_launch_refused" if message == START else "lti_end_assessment_refused"
     if not request.user.is_authenticated:
-        error = LtiCheckFailed(code="login_required", message="Sign in to the course first.", status=401)
+        error = LtiCheckFailed(code="login_required", message="Sign in to the course first.", http_status=401)
         return _refuse(request=request, error=error, action=action, attempt_id=attempt_id)
     try:
         initiation = begin_login(attempt_id=attempt_id, user=request.user, message=message)
@@ -174,7 +174,7 @@ def lti_start_assessment(request: HttpRequest) -> HttpResponse:
         return _refuse(request=request, error=error, action="lti_start_assessment_refused")
     except ProctoredBaseException as exc:
         # The actions table refused the start (another exam of the course running, ...): nothing changed.
-        error = LtiCheckFailed(code="start_refused", message=str(exc), status=409)
+        error = LtiCheckFailed(code="start_refused", message=str(exc), http_status=409)
         return _refuse(request=request, error=error, action="lti_start_assessment_refused")
     attempt = ProctoredExamStudentAttempt.objects.select_related("proctored_exam").get(id=started.attempt_id)
     ProctoringAuditEntry.objects.create(

@@ -37,12 +37,12 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 def _oauth_error(exc: TokenError) -> JsonResponse:
-    response = JsonResponse({"error": exc.error, "error_description": exc.description}, status=exc.status)
+    response = JsonResponse({"error": exc.error, "error_description": exc.description}, status=exc.http_status)
     for name, value in NO_STORE.items():
         response[name] = value
     if exc.retry_after is not None:
         response["Retry-After"] = str(exc.retry_after)
-    if exc.status == 401 and exc.error in ("invalid_token", "insufficient_scope"):
+    if exc.http_status == 401 and exc.error in ("invalid_token", "insufficient_scope"):
         response["WWW-Authenticate"] = f'Bearer error="{exc.error}"'
     return response
 
@@ -85,7 +85,7 @@ def assessment_control(request):
     try:
         answer = acs.control(registration=registration, body=body)
     except acs.ControlError as exc:
-        return JsonResponse({"detail": str(exc)}, status=exc.status)
+        return JsonResponse({"detail": str(exc)}, status=exc.http_status)
     return HttpResponse(json.dumps(answer), content_type=acs.MEDIA_TYPE)
 
 
