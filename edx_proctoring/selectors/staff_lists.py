@@ -30,10 +30,6 @@ CLOCK_FILTERS = {
 }
 
 
-def _serialize_many(attempts) -> list[dict]:
-    return attempt_records(attempts=attempts)
-
-
 # A search matching at most this many users passes their ids to the later queries; a broader one passes
 # the search itself as a sub-select.
 SEARCH_IDS_LIMIT = 500
@@ -203,29 +199,22 @@ def grouped_attempts_page(
     offset = (number - 1) * per_page
     size = max(min(per_page, count - offset), 0)
     exam_ids = [exam_id for exam_id, groups in counts if groups]
-    if size == 0 or not exam_ids:
-        keys = []
-    elif offset <= count - offset - size:
+    keys = []
+    if size and exam_ids:
+        from_oldest = count - offset - size
+        newest_first = offset <= from_oldest
         keys = _newest_attempt_page(
             exam_ids=exam_ids,
             users=users,
-            newest_first=True,
+            newest_first=newest_first,
             limit=size,
-            offset=offset,
+            offset=offset if newest_first else from_oldest,
             clock_filter=clock_filter,
         )
-    else:
-        from_oldest = count - offset - size
-        keys = _newest_attempt_page(
-            exam_ids=exam_ids,
-            users=users,
-            newest_first=False,
-            limit=size,
-            offset=from_oldest,
-            clock_filter=clock_filter,
-        )[::-1]
+        if not newest_first:
+            keys.reverse()
     history: dict[tuple[int, int], list] = defaultdict(list)
-    rows_by_id = {}
+    rows_by_id: dict[int, dict] = {}
     if keys:
         pairs = Q()
         for _attempt_id, user_id, exam_id in keys:
@@ -242,17 +231,16 @@ def grouped_attempts_page(
             .order_by("-created", "-id")
         )
         # The page's dicts in one pass over the rows already read (no query per row).
-        for attempt, data in zip(attempts, _serialize_many(attempts), strict=True):
+        for attempt, data in zip(attempts, attempt_records(attempts=attempts), strict=True):
             _add_clock(data, attempt)
             data["review_overdue"] = attempt.review_overdue
             history[(attempt.user_id, attempt.proctored_exam_id)].append(data)
-            rows_by_id[attempt.id] = (attempt, data)
-    rows = [rows_by_id[attempt_id] for attempt_id, _user_id, _exam_id in keys if attempt_id in rows_by_id]
-    results = []
-    for row, data in rows:
-        entry = dict(data)
-        entry["all_attempts"] = history[(row.user_id, row.proctored_exam_id)]
-        results.append(entry)
+            rows_by_id[attempt.id] = data
+    results = [
+        {**rows_by_id[attempt_id], "all_attempts": history[(user_id, exam_id)]}
+        for attempt_id, user_id, exam_id in keys
+        if attempt_id in rows_by_id
+    ]
     pagination = {
         "has_previous": number > 1,
         "has_next": number < pages,
