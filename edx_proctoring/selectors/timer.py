@@ -26,7 +26,6 @@ from edx_proctoring.models.lookups import as_id
 from edx_proctoring.statuses import RUNNING_STATUSES
 from edx_proctoring.timing import allowed_minutes_for, calculate_allowed_mins
 
-ACTIVE_STATUSES = RUNNING_STATUSES
 # "The caller did not read this allowance": read it when needed.
 UNREAD = object()
 _EXTRA_TIME_KEY = ProctoredExamStudentAllowance.ADDITIONAL_TIME_GRANTED[0]
@@ -42,17 +41,6 @@ def _allowance_values(user_id, exam_ref) -> dict:
         )
         for name, key in (("extra_minutes", _EXTRA_TIME_KEY), ("break_minutes", BREAK_MINUTES_KEY))
     }
-
-
-def get_active_attempt_row(user_id: int):
-    """The learner's newest started or ready-to-submit attempt (with exam, user and extra time), or None."""
-    return (
-        _attempts()
-        .filter(user_id=as_id(user_id), status__in=ACTIVE_STATUSES)
-        .annotate(**_allowance_values(user_id, OuterRef("proctored_exam_id")))
-        .order_by("-created", "-id")
-        .first()
-    )
 
 
 def _parse_minutes(value) -> int | None:
@@ -110,8 +98,15 @@ def is_clock_stopped(payload: dict) -> bool:
 
 
 def active_attempt_row(user_id: int) -> tuple[dict, ProctoredExamStudentAttempt] | None:
-    """The learner's active attempt as read (not yet checked for expiry) with its row, or None."""
-    row = get_active_attempt_row(user_id)
+    """The learner's newest started or ready-to-submit attempt as read (not yet checked for expiry) with its
+    row (exam, user and the learner's allowances joined), or None."""
+    row = (
+        _attempts()
+        .filter(user_id=as_id(user_id), status__in=RUNNING_STATUSES)
+        .annotate(**_allowance_values(user_id, OuterRef("proctored_exam_id")))
+        .order_by("-created", "-id")
+        .first()
+    )
     if row is None:
         return None
     return serialize_attempt(row), row
@@ -162,7 +157,7 @@ def load_exam_view(*, user, course_id: str, content_id: str) -> ExamView:
         ProctoredExam.objects.annotate(
             mine=FilteredRelation(relation, condition=Q(**{f"{relation}__user_id": user.id}))
         )
-        .filter(Q(course_id=course_id, content_id=content_id) | Q(mine__status__in=ACTIVE_STATUSES))
+        .filter(Q(course_id=course_id, content_id=content_id) | Q(mine__status__in=RUNNING_STATUSES))
         .annotate(
             **columns,
             **clock_columns,
@@ -190,7 +185,7 @@ def load_exam_view(*, user, course_id: str, content_id: str) -> ExamView:
             _attach_time_state(attempt, row)
             attempts.append(attempt)
     attempts.sort(key=lambda attempt: (attempt.created, attempt.id), reverse=True)
-    active = next((a for a in attempts if a.status in ACTIVE_STATUSES), None)
+    active = next((a for a in attempts if a.status in RUNNING_STATUSES), None)
     current = None
     if target_exam is not None:
         current = next((a for a in attempts if a.proctored_exam_id == target_exam.id), None)
