@@ -19,7 +19,6 @@ same call again changes nothing and gets the answer the first one got. A refused
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -41,6 +40,8 @@ MEDIA_TYPE = "application/vnd.ims.lti-ap.v1.control+json"
 # Bounds of what a tool may send: ids as long as the columns that hold them, a few paragraphs of reason.
 MAX_ID_LENGTH = 255
 MAX_REASON_MESSAGE_LENGTH = 4000
+# The largest integer a tool may send (the columns are 32-bit integers).
+MAX_WHOLE_NUMBER = 2**31 - 1
 TIME_ACTIONS = {"pause": "pause", "resume": "resume", "update": "extend"}
 
 
@@ -83,6 +84,9 @@ def _whole_number(value, *, name: str) -> int:
     # JSON true is a Python int; 10.0 is not a whole number of minutes a tool meant to send as such.
     if isinstance(value, bool) or not isinstance(value, int):
         raise ControlError(f"'{name}' must be an integer.")
+    # JSON has no integer bound; beyond the columns' range the value would reach the database or timedelta.
+    if abs(value) > MAX_WHOLE_NUMBER:
+        raise ControlError(f"'{name}' is out of range.")
     return value
 
 
@@ -94,14 +98,19 @@ def _incident_time(value) -> datetime:
         raise ControlError("'incident_time' must be an ISO 8601 date and time, e.g. 2024-01-01T10:00:00Z.")
     if parsed.tzinfo is None:
         raise ControlError("'incident_time' needs a time zone (Z or an offset).")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        # An offset can push year 1 or 9999 out of what a datetime holds.
+        raise ControlError("'incident_time' is out of range.")
 
 
 def _severity(value) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise ControlError("'incident_severity' must be a number from 0.0 to 1.0.")
+    # The range check also refuses NaN and infinity, and unlike math.isfinite it takes any JSON integer.
     if not 0 <= value <= 1:
         raise ControlError("'incident_severity' must be from 0.0 to 1.0.")
     return float(value)

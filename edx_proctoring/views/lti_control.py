@@ -80,7 +80,8 @@ def assessment_control(request):
         return JsonResponse({"detail": "The request body is too large."}, status=413)
     try:
         body = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: nesting deeper than the decoder's stack, well within the size limit.
         return JsonResponse({"detail": "The body is not JSON."}, status=400)
     try:
         answer = acs.control(registration=registration, body=body)

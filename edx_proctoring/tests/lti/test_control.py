@@ -375,6 +375,12 @@ def test_given_an_action_the_registration_no_longer_allows_then_403(client, lti_
         (lambda body: body.update(incident_severity=3), 400),
         (lambda body: body.pop("resource_link"), 400),
         (lambda body: body.update(attempt_number="1"), 400),
+        (lambda body: body.update(attempt_number=10**30), 400),
+        (lambda body: body.update(incident_time="0001-01-01T00:00:00+01:00"), 400),
+        (lambda body: body.update(incident_time="9999-12-31T23:59:59-01:00"), 400),
+        (lambda body: body.update(incident_severity=10**400), 400),
+        (lambda body: body.update(reason_msg="x" * 5000), 400),
+        (lambda body: body.update(action="update", extra_time=10**30), 400),
     ],
 )
 def test_given_a_request_naming_nothing_of_ours_or_malformed_then_4xx_and_nothing_changes(
@@ -389,6 +395,17 @@ def test_given_a_request_naming_nothing_of_ours_or_malformed_then_4xx_and_nothin
     assert response.status_code == status, response.content
     assert status_of(attempt) == "started"
     assert not ProctoredExamTimeAdjustment.objects.exists()
+
+
+@pytest.mark.parametrize("raw", [b"[" * 20000, b"{" * 20000, b"\xff\xfe", b'{"user": '])
+def test_given_a_body_that_does_not_decode_then_400_and_nothing_changes(client, running, token, raw):
+    attempt, launch = running
+
+    response = client.post(ACS_URL, raw, content_type=MEDIA_TYPE, HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert response.status_code == 400, response.content
+    assert status_of(attempt) == "started"
+    assert not LtiControlEvent.objects.exists()
 
 
 def test_given_json_of_another_media_type_then_415(client, lti_tool, running, token):
