@@ -42,6 +42,9 @@ def _call_host(
         to_status=status,
         first_completion=first_completion,
     )
+    # The batch named the credit call only once its gate let it through (as it does the email, which is
+    # not gated again either): asking it again here would cost a query per learner.
+    context.__dict__["may_update_credit_grades_and_email"] = True
     if effects.DEFERRED_INSTRUCTOR in calls:
         effects.tell_instructor_attempt_completed(context)
     # A credit status describes the attempt as it is: once it moved on, its later change recorded its own.

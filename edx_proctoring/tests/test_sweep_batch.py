@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from celery import current_app
 from django.core import mail
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from edx_proctoring.attempts.actions import Actor
 from edx_proctoring.attempts.deferred_calls import run_deferred_status_effects
@@ -199,3 +201,30 @@ def test_deferred_host_calls_are_retried_alone_and_skip_credit_once_the_attempt_
     completed = [username for username, _ in host_services["instructor"].completed_attempts]
     assert sorted(completed) == sorted([flaky.user.username, moved_on.user.username])
     assert credit_calls == [(flaky.user_id, exam.content_id, "submitted")]
+
+
+def _attempt_table_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "proctoring_proctoredexamstudentattempt" in q["sql"]]
+
+
+@pytest.mark.parametrize("learners", [2, 12])
+def test_a_batch_and_its_deferred_calls_cost_the_same_queries_however_many_learners_it_moves(
+    host_services, test_backend, eager_celery, django_capture_on_commit_callbacks, learners
+):
+    # Given overdue attempts at a proctored and a timed exam
+    exams = [ProctoredExamFactory(), TimedExamFactory()]
+    attempts = [_overdue(exams[i % 2]) for i in range(learners)]
+
+    # When one batch expires them all
+    with django_capture_on_commit_callbacks(execute=False) as deferred, CaptureQueriesContext(connection) as batch:
+        expired = expire_attempts_if_overdue(attempt_ids=[a.id for a in attempts], as_of=now())
+    with CaptureQueriesContext(connection) as calls:
+        for callback in deferred:
+            callback()
+
+    # Then the batch locks, reads, updates, writes history and checks the gate once each,
+    # and its deferred calls read the attempts once (the gate is not asked again per learner)
+    assert len(expired) == learners
+    assert len(_attempt_table_queries(batch)) == 5
+    assert len(_attempt_table_queries(calls)) == 1
+    assert len(host_services["instructor"].completed_attempts) == learners
