@@ -91,13 +91,15 @@ def _verified_assertion(*, registration: LtiToolRegistration, assertion: str, to
     if not isinstance(issued_at, int | float) or issued_at < time.time() - keys.MAX_TOKEN_AGE_SECONDS:
         raise TokenError("invalid_client", "The client assertion was issued too long ago.", http_status=401)
     try:
-        keys.remember_nonce(
-            registration=registration,
-            nonce=f"jti:{claims['jti']}",
-            expires_at=datetime.fromtimestamp(claims["exp"], tz=UTC),
-        )
-    except LtiCheckFailed:
-        raise TokenError("invalid_client", "This client assertion (jti) was already used.", http_status=401)
+        expires_at = datetime.fromtimestamp(claims["exp"], tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        raise TokenError("invalid_client", "The client assertion's expiry is out of range.", http_status=401)
+    try:
+        keys.remember_nonce(registration=registration, nonce=f"jti:{claims['jti']}", expires_at=expires_at)
+    except LtiCheckFailed as exc:
+        if exc.code == "replayed_nonce":
+            raise TokenError("invalid_client", "This client assertion (jti) was already used.", http_status=401)
+        raise TokenError("invalid_client", "The client assertion's jti is too long.", http_status=401)
     return claims
 
 

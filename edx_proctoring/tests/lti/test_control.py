@@ -473,3 +473,20 @@ def test_given_the_user_iss_is_left_out_then_the_request_is_still_accepted(clien
 
 def test_the_platform_urls_of_the_tests_are_those_of_the_routes():
     assert platform_for(TEST_SERVER).token_url == TEST_SERVER + TOKEN_URL
+
+
+@pytest.mark.parametrize(
+    ("overrides", "description"),
+    [
+        pytest.param({"exp": 10**20}, "expiry", id="exp_beyond_any_date"),
+        pytest.param({"jti": "j" * 300}, "jti is too long", id="jti_too_long"),
+    ],
+)
+def test_given_a_signed_assertion_with_an_unusable_claim_then_invalid_client_naming_it(
+    client, lti_tool, registration, overrides, description
+):
+    response = request_token(client, lti_tool, assertion=lti_tool.client_assertion(overrides=overrides))
+
+    assert response.status_code == 401, response.content
+    assert response.json()["error"] == "invalid_client"
+    assert description in response.json()["error_description"]
