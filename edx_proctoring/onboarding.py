@@ -180,11 +180,13 @@ def course_onboarding_exams(*, course_id: str) -> tuple[list[ProctoredExam], Any
     return exams, backend
 
 
-def _reachable(*, exams: list, details) -> list:
-    """The exams less those the learner cannot reach for reasons other than dates (hidden, gated...)."""
-    non_date_inaccessible, _future, _past_due = categorize_inaccessible_exams_by_date(exams, details)
+def _reachable(*, exams: list, details) -> tuple[list, set[int], set[int]]:
+    """The exams less those the learner cannot reach for reasons other than dates (hidden, gated...), and
+    the ids of those not yet open and of those past due."""
+    non_date_inaccessible, future, past_due = categorize_inaccessible_exams_by_date(exams, details)
     excluded = {exam.id for exam in non_date_inaccessible}
-    return [exam for exam in exams if exam.id not in excluded]
+    reachable = [exam for exam in exams if exam.id not in excluded]
+    return reachable, {exam.id for exam in future}, {exam.id for exam in past_due}
 
 
 def get_onboarding_exam_link(course_id, user, is_learning_mfe):
@@ -196,7 +198,9 @@ def get_onboarding_exam_link(course_id, user, is_learning_mfe):
     exams, backend = course_onboarding_exams(course_id=course_id)
     if backend is None:
         return ""
-    reachable = _reachable(exams=exams, details=get_user_course_outline_details(user, course_id))
+    reachable, _future_ids, _past_due_ids = _reachable(
+        exams=exams, details=get_user_course_outline_details(user, course_id)
+    )
     if not reachable:
         return ""
     return get_exam_url(course_id, reachable[0].content_id, is_learning_mfe)
@@ -249,19 +253,14 @@ def learner_onboarding_status(*, course_id: str, user, is_learning_mfe: bool) ->
 
 def _exam_to_take(*, exams: list, details) -> tuple[ProctoredExam, bool, bool]:
     """``(exam, open now, past due)``: the first reachable exam open now, else not yet open, else past due."""
-    non_date_inaccessible, future, past_due = categorize_inaccessible_exams_by_date(exams, details)
-    hidden = {exam.id for exam in non_date_inaccessible}
-    reachable = [exam for exam in exams if exam.id not in hidden]
+    reachable, future_ids, past_due_ids = _reachable(exams=exams, details=details)
     if not reachable:
         raise OnboardingStatusUnavailable(Unavailable.NONE_ACCESSIBLE)
-    closed = {exam.id for exam in future} | {exam.id for exam in past_due}
-    open_now = [exam for exam in reachable if exam.id not in closed]
+    open_now = [exam for exam in reachable if exam.id not in future_ids and exam.id not in past_due_ids]
     if open_now:
         return open_now[0], True, False
-    if future:
-        future_ids = {exam.id for exam in future}
+    if future_ids:
         return next(exam for exam in reachable if exam.id in future_ids), False, False
-    past_due_ids = {exam.id for exam in past_due}
     return next(exam for exam in reachable if exam.id in past_due_ids), False, True
 
 
