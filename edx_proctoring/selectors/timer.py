@@ -135,16 +135,13 @@ def _attach_time_state(attempt: ProctoredExamStudentAttempt, row: dict) -> None:
 class ExamView:
     """What one query says about an exam and a learner: the exam, the current attempt, the active attempt."""
 
-    def __init__(
-        self, *, exam: dict | None, current: dict | None, active: dict | None, extra_minutes, break_minutes, user
-    ):
+    def __init__(self, *, exam: dict | None, current: dict | None, active: dict | None, extra_minutes, break_minutes):
         self.exam = exam
         self.current = current
         self.active = active
         self.extra_minutes = _parse_minutes(extra_minutes)
         # The raw break allowance value per exam id (of the asked exam and of the active attempt's).
         self.break_minutes = break_minutes
-        self.user = user
 
 
 def load_exam_view(*, user, course_id: str, content_id: str) -> ExamView:
@@ -200,5 +197,4 @@ def load_exam_view(*, user, course_id: str, content_id: str) -> ExamView:
         active=active_dict,
         extra_minutes=extra_minutes,
         break_minutes=break_minutes,
-        user=user,
     )
