@@ -20,6 +20,7 @@ from edx_proctoring.attempts.batch import perform_batch_action
 from edx_proctoring.attempts.lifecycle import perform_action
 from edx_proctoring.attempts.serialization import attempt_rows, serialize_attempt
 from edx_proctoring.models import ProctoredExamStudentAttempt
+from edx_proctoring.models.lookups import row_batches
 from edx_proctoring.timing import (
     NO_CLOCK,
     Clock,
@@ -70,21 +71,12 @@ def _clock_from(values) -> Clock:
 
 def running_attempt_batches(*, batch_size: int) -> Iterator[list[tuple[int, datetime, int | None, Clock]]]:
     """(id, started_at, allowed minutes, clock) of running attempts, `batch_size` at a time, by a keyset on id."""
-    last_id = 0
-    while True:
-        batch = list(
-            ProctoredExamStudentAttempt.objects.filter(
-                id__gt=last_id, status__in=OVERDUE_STATUSES, started_at__isnull=False
-            )
-            .order_by("id")
-            .values_list("id", "started_at", "allowed_time_limit_mins", *(f"time_state__{c}" for c in _CLOCK_COLUMNS))[
-                :batch_size
-            ]
-        )
-        if not batch:
-            return
-        yield [(row[0], row[1], row[2], _clock_from(row[3:])) for row in batch]
-        last_id = batch[-1][0]
+    running = ProctoredExamStudentAttempt.objects.filter(status__in=OVERDUE_STATUSES, started_at__isnull=False)
+    columns = ("started_at", "allowed_time_limit_mins", *(f"time_state__{c}" for c in _CLOCK_COLUMNS))
+    return (
+        [(row[0], row[1], row[2], _clock_from(row[3:])) for row in batch]
+        for batch in row_batches(queryset=running, columns=columns, batch_size=batch_size)
+    )
 
 
 def _overdue_row(attempt: ProctoredExamStudentAttempt, *, as_of: datetime) -> datetime | None:

@@ -343,3 +343,16 @@ def test_an_attempt_whose_deadline_cannot_be_computed_is_logged_counted_and_skip
     assert _reload(overdue).status == Status.submitted
     assert any(f"attempt {broken.id}" in record.getMessage() for record in caplog.records)
     assert "Expired 1 overdue attempts (1 failed" in caplog.text
+
+
+@pytest.mark.parametrize("batch_size", [0, -1, True, "500"])
+def test_a_sweep_asked_for_batches_of_no_rows_is_refused_before_it_expires_anything(batch_size):
+    # Given an overdue attempt
+    attempt = _overdue()
+
+    # When the sweep is scheduled with a batch size that cannot read rows, then it says so
+    with pytest.raises(ValueError, match="batch_size"):
+        expire_overdue_attempts(batch_size=batch_size)
+
+    # And the attempt is left for a sweep that can
+    assert _reload(attempt).status == Status.started
