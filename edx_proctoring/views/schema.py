@@ -9,7 +9,7 @@ from rest_framework.permissions import BasePermission
 
 import edx_proctoring.views.openapi  # noqa: F401 - attaches the views' OpenAPI descriptions
 from edx_proctoring import config
-from edx_proctoring.utils import AuthenticatedAPIView
+from edx_proctoring.http.base import AuthenticatedAPIView
 
 
 class SchemaIsOpenOrStaff(BasePermission):
