@@ -17,7 +17,7 @@ import hashlib
 import json
 import logging
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import requests
@@ -209,6 +209,14 @@ def verify_tool_jwt(*, registration: LtiToolRegistration, token: str, audience: 
     if not isinstance(issued_at, int | float) or issued_at < now().timestamp() - MAX_TOKEN_AGE_SECONDS:
         raise LtiCheckFailed(code="stale_iat", message="The message was issued too long ago.")
     return claims
+
+
+def expiry(*, claims: dict) -> datetime:
+    """When the verified JWT `claims` expire; `LtiCheckFailed` if `exp`, an integer to PyJWT, is past any date."""
+    try:
+        return datetime.fromtimestamp(claims["exp"], tz=UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise LtiCheckFailed(code="malformed", message="The message's exp is out of range.") from exc
 
 
 def remember_nonce(*, registration: LtiToolRegistration, nonce: str, expires_at: datetime) -> None:

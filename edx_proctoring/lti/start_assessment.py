@@ -8,7 +8,6 @@ attempt through the actions table (ready_to_start, then started), in one transac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import jwt
 from django.contrib.auth import get_user_model
@@ -18,7 +17,7 @@ from edx_proctoring.attempts.actions import Actor
 from edx_proctoring.attempts.lifecycle import perform_action
 from edx_proctoring.attempts.running import other_running_attempt
 from edx_proctoring.lti.claims import AP, LTI, LTI_VERSION, START_ASSESSMENT, LtiCheckFailed
-from edx_proctoring.lti.keys import remember_nonce, verify_tool_jwt
+from edx_proctoring.lti.keys import expiry, remember_nonce, verify_tool_jwt
 from edx_proctoring.lti.launch import LAUNCHABLE, session_data_hash
 from edx_proctoring.models import LtiLaunch, LtiToolRegistration
 from edx_proctoring.timing import now
@@ -84,9 +83,7 @@ def check_start_assessment(*, token: str, user) -> tuple[LtiLaunch, dict]:
         raise LtiCheckFailed(code="malformed", message="The form field JWT is missing.")
     registration = _registration_of(token=token)
     claims = verify_tool_jwt(registration=registration, token=token, audience=registration.issuer)
-    remember_nonce(
-        registration=registration, nonce=claims.get("nonce"), expires_at=datetime.fromtimestamp(claims["exp"], tz=UTC)
-    )
+    remember_nonce(registration=registration, nonce=claims.get("nonce"), expires_at=expiry(claims=claims))
     if claims.get(LTI + "deployment_id") != registration.deployment_id:
         raise LtiCheckFailed(code="unknown_deployment", message="The message's deployment_id is not registered.")
     _check_exact(claims=claims, name=LTI + "message_type", expected=START_ASSESSMENT, code="wrong_message_type")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from datetime import UTC, datetime
 
 import jwt
 from django.core import signing
@@ -91,8 +90,8 @@ def _verified_assertion(*, registration: LtiToolRegistration, assertion: str, to
     if not isinstance(issued_at, int | float) or issued_at < time.time() - keys.MAX_TOKEN_AGE_SECONDS:
         raise TokenError("invalid_client", "The client assertion was issued too long ago.", http_status=401)
     try:
-        expires_at = datetime.fromtimestamp(claims["exp"], tz=UTC)
-    except (OverflowError, OSError, ValueError):
+        expires_at = keys.expiry(claims=claims)
+    except LtiCheckFailed:
         raise TokenError("invalid_client", "The client assertion's expiry is out of range.", http_status=401)
     try:
         keys.remember_nonce(registration=registration, nonce=f"jti:{claims['jti']}", expires_at=expires_at)

@@ -76,6 +76,7 @@ MISBEHAVIOURS = (
     "wrong_iss",
     "wrong_aud",
     "expired",
+    "exp_out_of_range",
     "replayed_nonce",
     "unknown_deployment",
     "wrong_message_type",
@@ -406,6 +407,8 @@ class MockLtiTool:
         self._break(claims, kind=kind, launch=launch)
         if kind == "expired":
             claims["iat"], claims["exp"] = now - 900, now - 600
+        if kind == "exp_out_of_range":
+            claims["exp"] = 10**20
         if kind == "bad_signature":
             key = _new_key()
         if kind == "wrong_kid":

@@ -18,6 +18,20 @@ from edx_proctoring.tests.factories import AttemptFactory, ProctoredExamFactory,
 
 BACKEND = "lti_proctoring"
 PREFIX = "/api/edx_proctoring/v1/lti/"
+# The mock tool's ways to break one LtiStartAssessment, each with the code the platform refuses it with.
+BROKEN_START_ASSESSMENTS = [
+    ("bad_signature", "bad_signature"),
+    ("wrong_kid", "unknown_kid"),
+    ("wrong_iss", "wrong_iss"),
+    ("wrong_aud", "wrong_aud"),
+    ("expired", "expired"),
+    ("exp_out_of_range", "malformed"),
+    ("unknown_deployment", "unknown_deployment"),
+    ("wrong_message_type", "wrong_message_type"),
+    ("wrong_version", "wrong_version"),
+    ("wrong_resource_link", "wrong_resource_link"),
+    ("wrong_attempt_number", "wrong_attempt_number"),
+]
 
 
 class PlatformKeys:

@@ -28,6 +28,7 @@ from edx_proctoring.tests.lti.e2e import (
     status_of,
     to_tool_page,
 )
+from edx_proctoring.tests.lti.launch_helpers import BROKEN_START_ASSESSMENTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,18 +73,7 @@ def test_given_a_started_attempt_when_the_learner_launches_again_then_same_attem
 
 @pytest.mark.parametrize(
     ("misbehaviour", "code"),
-    [
-        ("bad_signature", "bad_signature"),
-        ("wrong_kid", "unknown_kid"),
-        ("wrong_iss", "wrong_iss"),
-        ("wrong_aud", "wrong_aud"),
-        ("expired", "expired"),
-        ("unknown_deployment", "unknown_deployment"),
-        ("wrong_message_type", "wrong_message_type"),
-        ("wrong_version", "wrong_version"),
-        ("wrong_resource_link", "wrong_resource_link"),
-        ("wrong_attempt_number", "wrong_attempt_number"),
-    ],
+    BROKEN_START_ASSESSMENTS,
 )
 def test_given_a_broken_start_assessment_then_the_learner_gets_a_4xx_and_the_attempt_does_not_change(
     live_server, live_tool, lti_exam, misbehaviour, code

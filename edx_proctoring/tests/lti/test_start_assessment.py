@@ -15,6 +15,7 @@ from edx_proctoring.retirement import retire_user_data
 from edx_proctoring.tests.factories import ProctoredExamFactory, UserFactory
 from edx_proctoring.tests.lti.conftest import platform_for, register
 from edx_proctoring.tests.lti.launch_helpers import (
+    BROKEN_START_ASSESSMENTS,
     in_process,
     lti_attempt,
     lti_backend,  # noqa: F401 - fixture
@@ -93,18 +94,7 @@ def test_given_the_tool_reports_the_identity_it_verified_then_only_identity_clai
 
 @pytest.mark.parametrize(
     ("misbehaviour", "code"),
-    [
-        ("bad_signature", "bad_signature"),
-        ("wrong_kid", "unknown_kid"),
-        ("wrong_iss", "wrong_iss"),
-        ("wrong_aud", "wrong_aud"),
-        ("expired", "expired"),
-        ("unknown_deployment", "unknown_deployment"),
-        ("wrong_message_type", "wrong_message_type"),
-        ("wrong_version", "wrong_version"),
-        ("wrong_resource_link", "wrong_resource_link"),
-        ("wrong_attempt_number", "wrong_attempt_number"),
-    ],
+    BROKEN_START_ASSESSMENTS,
 )
 def test_given_a_broken_start_assessment_then_it_is_refused_and_the_attempt_is_unchanged(
     client, tool, registration, learner, misbehaviour, code
