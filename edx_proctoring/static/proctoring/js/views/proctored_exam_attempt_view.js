@@ -62,7 +62,8 @@
         return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
     }
 
-    function describeAttempt(attempt) {
+    /** `runningStatuses`: the page's "running" group, read once per list rather than once per attempt. */
+    function describeAttempt(attempt, runningStatuses = utils.statusGroup('running')) {
         const exam = attempt.proctored_exam || {};
         return {
             id: attempt.id,
@@ -78,7 +79,7 @@
             status_label: statusLabel(attempt.status),
             can_resume: attempt.status === 'error' && Boolean(attempt.is_resumable) && !attempt.ready_to_resume,
             is_ready_to_resume: Boolean(attempt.ready_to_resume),
-            is_running: utils.statusGroup('running').includes(attempt.status),
+            is_running: runningStatuses.includes(attempt.status),
             paused: Boolean(attempt.paused),
             review_overdue: Boolean(attempt.review_overdue),
             extension_minutes: Number(attempt.extension_minutes) || 0,
@@ -424,8 +425,10 @@
                 return this;
             }
             const pagination = this.collection.pagination;
-            const attempts = this.collection.models.map((attempt) => Object.assign(describeAttempt(attempt), {
-                earlier_attempts: (attempt.all_attempts || []).filter((other) => other.id !== attempt.id).map(describeAttempt),
+            const running = utils.statusGroup('running');
+            const describe = (attempt) => describeAttempt(attempt, running);
+            const attempts = this.collection.models.map((attempt) => Object.assign(describe(attempt), {
+                earlier_attempts: (attempt.all_attempts || []).filter((other) => other.id !== attempt.id).map(describe),
             }));
             this.el.innerHTML = this.renderTemplate({
                 attempts,
