@@ -370,9 +370,9 @@ MOVES_LIST: tuple[Move, ...] = (
     _row(
         "ready",
         Actor.tool,
-        {Status.created, Status.download_software_clicked},
+        AWAITING_SETUP_STATUSES,
         Status.ready_to_start,
-        unchanged={Status.ready_to_start, Status.started, Status.ready_to_submit},
+        unchanged={Status.ready_to_start} | IN_PROGRESS,
         summary="a valid LtiStartAssessment",
     ),
     _row(
@@ -380,7 +380,7 @@ MOVES_LIST: tuple[Move, ...] = (
         Actor.tool,
         {Status.ready_to_start},
         Status.started,
-        unchanged={Status.started, Status.ready_to_submit},
+        unchanged=IN_PROGRESS,
         guard=_learner_may_start,
         guard_summary="no other exam of the course running (the learner is the one let in)",
         summary="a valid LtiStartAssessment",
