@@ -15,6 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from edx_proctoring.backends.backend import ProctoringBackendProvider
 
 
+# The vendor calls below are no-ops like NullBackendProvider's, written out rather than inherited: the overdue
+# review chase counts NullBackendProvider subclasses as backends that never review.
 class LtiProctoringBackend(ProctoringBackendProvider):
     verbose_name = "LTI Proctoring"
     vendor_reports_readiness = True

@@ -293,10 +293,7 @@ def _authorize_verified(*, params, user, info_for, registration: LtiToolRegistra
         issuer=registration.issuer,
         client_id=registration.client_id,
         deployment_id=registration.deployment_id,
-        target_link_uri=(
-            registration.end_assessment_url if message == END and registration.end_assessment_url else None
-        )
-        or registration.launch_url,
+        target_link_uri=(message == END and registration.end_assessment_url) or registration.launch_url,
         sub=launch.sub,
         nonce=params["nonce"],
         resource_link_id=launch.resource_link_id,
