@@ -109,7 +109,8 @@ def _waiting_attempts(*, backend: str | None, cutoff: datetime, batch_size: int)
         proctored_exam__is_proctored=True,
     )
     waiting = (
-        waiting.filter(proctored_exam__backend__isnull=True)
+        # A blank name, like none, means the default backend (`get_backend_provider`), as the retention purge reads it.
+        waiting.filter(Q(proctored_exam__backend__isnull=True) | Q(proctored_exam__backend=""))
         if backend is None
         else waiting.filter(proctored_exam__backend=backend)
     )

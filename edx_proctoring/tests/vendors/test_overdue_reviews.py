@@ -202,3 +202,20 @@ def test_a_backend_that_cannot_be_asked_has_its_attempts_recorded(host_services,
     chase_overdue_reviews()
 
     assert ProctoredExamOverdueReview.objects.get(attempt=attempt).last_answer == OverdueAnswer.CANNOT_ASK
+
+
+@pytest.mark.parametrize("blank", [None, ""])
+def test_an_exam_without_a_backend_name_is_chased_with_the_default_backend(
+    host_services, test_backend, settings, blank
+):
+    # Given a default backend that reviews, and an overdue attempt at an exam whose backend is left blank
+    settings.PROCTORING_BACKENDS = {**settings.PROCTORING_BACKENDS, "DEFAULT": "test"}
+    attempt = AttemptFactory(
+        proctored_exam=ProctoredExamFactory(backend=blank), status=Status.submitted, completed_at=now() - FOUR_DAYS_AGO
+    )
+
+    # When the overdue reviews are chased
+    chase_overdue_reviews()
+
+    # Then it is recorded as the default backend's attempts are
+    assert ProctoredExamOverdueReview.objects.get(attempt=attempt).last_answer == OverdueAnswer.CANNOT_ASK
