@@ -35,6 +35,7 @@ from django.db.models import Q
 
 from edx_proctoring import config
 from edx_proctoring.models import (
+    ProctoredExam,
     ProctoredExamSoftwareSecureComment,
     ProctoredExamSoftwareSecureReview,
     ProctoredExamSoftwareSecureReviewHistory,
@@ -82,8 +83,6 @@ class PurgeResult:
 def _backend_groups() -> list[str | None]:
     """Backend names exams use (None: the default backend), each purged with its own retention."""
     names = {name for name in config.proctoring_backends() if name != "DEFAULT"}
-    from edx_proctoring.models import ProctoredExam  # one list query
-
     names |= set(ProctoredExam.objects.order_by().values_list("backend", flat=True).distinct()) - {None, ""}
     return [None, *sorted(names)]
 
