@@ -65,7 +65,7 @@ def apply_host_status_effects(self, *, attempt_id: int, status: str, calls: list
     return _call_host(attempt=attempt, exams=ExamsSeen(), status=status, calls=calls, first_completion=first_completion)
 
 
-def _run_deferred_call(call: str, item: dict, *, attempt: ProctoredExamStudentAttempt, exams: ExamsSeen) -> None:
+def _run_deferred_call(*, call: str, item: dict, attempt: ProctoredExamStudentAttempt, exams: ExamsSeen) -> None:
     if call in effects.HOST_CALLS:
         _call_host(
             attempt=attempt, exams=exams, status=item["status"], calls=[call], first_completion=item["first_completion"]
@@ -78,7 +78,7 @@ def _run_deferred_call(call: str, item: dict, *, attempt: ProctoredExamStudentAt
         raise ValueError(f"Unknown deferred call {call!r}.")
 
 
-def _retry_alone(call: str, item: dict) -> None:
+def _retry_alone(*, call: str, item: dict) -> None:
     if call in effects.HOST_CALLS:
         apply_host_status_effects.delay(
             attempt_id=item["attempt_id"],
@@ -110,9 +110,9 @@ def run_deferred_status_effects(*, items: list[dict]) -> int:
             continue
         for call in item["calls"]:
             try:
-                _run_deferred_call(call, item, attempt=attempt, exams=exams)
+                _run_deferred_call(call=call, item=item, attempt=attempt, exams=exams)
             except Exception as exc:  # noqa: BLE001 - retried alone; the other learners go on
                 handed_on += 1
                 log.warning("The %s call for attempt %s failed (%s); retrying it alone", call, item["attempt_id"], exc)
-                _retry_alone(call, item)
+                _retry_alone(call=call, item=item)
     return handed_on
