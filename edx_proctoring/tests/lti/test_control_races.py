@@ -52,4 +52,4 @@ def test_concurrent_updates_never_grant_more_than_the_registration_allows(
     granted = sum(LtiControlEvent.objects.filter(attempt=attempt).values_list("extra_time", flat=True))
     assert granted == 30
     assert len(outcome.results) == 8  # 7 x 4 minutes, then the 2 left; the other 12 are refused
-    assert {getattr(error, "status", None) for error in outcome.errors} == {409}
+    assert {getattr(error, "http_status", None) for error in outcome.errors} == {409}
