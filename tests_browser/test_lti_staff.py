@@ -13,6 +13,11 @@ from tests_browser.helpers import click_action, wait_for_interstitial
 
 pytestmark = pytest.mark.browser
 
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+except ImportError:  # the conftest skips every browser test without playwright
+    PlaywrightTimeoutError = TimeoutError
+
 EXAM_NAME = "Final exam (LTI proctoring tool)"
 TOOL_OPTION = "Mock LTI proctoring tool (mock-lti-tool)"
 
@@ -28,10 +33,16 @@ def _learner_in_the_exam(demo, new_page):
     page.click(f"text={EXAM_NAME}")
     wait_for_interstitial(page, "proctored_exam/entrance")
     click_action(page, "start")
+    # The launch link is on the instructions page: wait for it rather than race the page's reload.
+    wait_for_interstitial(page, "proctored_exam/instructions")
     with page.context.expect_page() as opened:
         page.click("[data-action='click_download_software']")
     exam = opened.value
-    exam.wait_for_selector("[data-testid=exam-content]", timeout=60_000)
+    try:
+        exam.wait_for_selector("[data-testid=exam-content]", timeout=60_000)
+    except PlaywrightTimeoutError:
+        shot(exam, "launch-failed")
+        raise AssertionError(f"No exam at {exam.url}:\n{exam.inner_text('body')[:2000]}") from None
     return page, exam
 
 
