@@ -273,3 +273,20 @@ def vendor_call_log_max_rows() -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ImproperlyConfigured(f"PROCTORING_SETTINGS['VENDOR_CALL_LOG_MAX_ROWS'] must be 1 or more, not {value!r}.")
     return value
+
+
+DEFAULT_STAFF_LIST_SNAPSHOT_SECONDS = 120
+
+
+def staff_list_snapshot_seconds() -> int:
+    """How long a staff list may reuse its snapshot of the host's learner roster (0: read it every page).
+
+    A large course's roster is costly to read in order, so it is read once and its ids are kept in the default
+    cache this long; a learner who enrolls meanwhile shows up when the snapshot expires.
+    """
+    value = proctoring_settings().get("STAFF_LIST_SNAPSHOT_SECONDS", DEFAULT_STAFF_LIST_SNAPSHOT_SECONDS)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ImproperlyConfigured(
+            f"PROCTORING_SETTINGS['STAFF_LIST_SNAPSHOT_SECONDS'] must be a whole number of seconds, not {value!r}."
+        )
+    return value
