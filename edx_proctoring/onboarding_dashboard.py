@@ -3,7 +3,9 @@ with their onboarding status, from the local attempts or (waffle switch
 ``ONBOARDING_PROFILE_INSTRUCTOR_DASHBOARD_API``) from the vendor's onboarding profiles.
 
 `course_onboarding_panel` decides where the rows come from and how many there are; the caller asks for the
-slice it shows (`OnboardingPanel.rows`), so the local rows of one page are read for that page only.
+slice it shows (`OnboardingPanel.rows`), so the local rows of one page are read for that page only. When the
+host's enrollments are a queryset, the learners' order and count come from a short-lived snapshot of their ids
+(`selectors.roster_snapshot`) rather than from the host's query on every page.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from waffle import switch_is_active
 
 from edx_proctoring.constants import ONBOARDING_PROFILE_INSTRUCTOR_DASHBOARD_API
@@ -19,7 +22,7 @@ from edx_proctoring.exceptions import BackendProviderOnboardingProfilesException
 from edx_proctoring.identity import obscured_user_id
 from edx_proctoring.onboarding import OnboardingStatusUnavailable, Unavailable, course_onboarding_exams
 from edx_proctoring.reports import get_enrollments_can_take_proctored_exams
-from edx_proctoring.selectors import onboarding_panel
+from edx_proctoring.selectors import onboarding_panel, roster_snapshot
 from edx_proctoring.statuses import InstructorDashboardOnboardingAttemptStatus as PanelStatus
 from edx_proctoring.statuses import VerificientOnboardingProfileStatus as ProfileStatus
 
@@ -74,6 +77,15 @@ def course_onboarding_panel(*, course_id: str, text_search: str | None, statuses
             count=len(rows), use_onboarding_profile_api=False, _fetch=lambda *, start, stop: rows[start:stop]
         )
 
+    snapshot = _roster_snapshot(enrollments=enrollments, course_id=course_id, text_search=text_search)
+    if snapshot is not None:
+
+        def snapshot_page(*, start: int, stop: int) -> list[dict]:
+            window = roster_snapshot.enrollments_of(enrollments=enrollments, user_ids=snapshot[start:stop])
+            return onboarding_panel.window_rows(course_id=course_id, backend=backend_name, window=window)
+
+        return OnboardingPanel(count=len(snapshot), use_onboarding_profile_api=False, _fetch=snapshot_page)
+
     def local_page(*, start: int, stop: int) -> list[dict]:
         return onboarding_panel.page_rows(
             course_id=course_id, backend=backend_name, enrollments=enrollments, start=start, stop=stop
@@ -81,6 +93,16 @@ def course_onboarding_panel(*, course_id: str, text_search: str | None, statuses
 
     return OnboardingPanel(
         count=onboarding_panel.count(enrollments), use_onboarding_profile_api=False, _fetch=local_page
+    )
+
+
+def _roster_snapshot(*, enrollments, course_id: str, text_search: str | None):
+    """The learners' ids in the host's order when the host answers with a queryset (None otherwise, or when
+    snapshots are turned off): sorting every enrollment for each page is what a large course's panel cost."""
+    if not isinstance(enrollments, QuerySet):
+        return None
+    return roster_snapshot.learner_ids(
+        enrollments=enrollments, list_name="onboarding", course_id=course_id, text_search=text_search
     )
 
 

@@ -69,7 +69,11 @@ def learner_row(*, enrollment, attempts: list[dict], verified_elsewhere: dict | 
 
 def page_rows(*, course_id: str, backend: str, enrollments, start: int, stop: int) -> list[dict]:
     """The rows of the enrollments from `start` to `stop` (two queries, for those learners only)."""
-    window = list(enrollments[start:stop])
+    return window_rows(course_id=course_id, backend=backend, window=list(enrollments[start:stop]))
+
+
+def window_rows(*, course_id: str, backend: str, window: list) -> list[dict]:
+    """The rows of the enrollments in `window`, in its order (two queries, for those learners only)."""
     user_ids = [enrollment.user.id for enrollment in window]
     attempts = _course_attempts(course_id, user_ids) if user_ids else {}
     verified = _verified_elsewhere(backend, user_ids) if user_ids else {}
