@@ -78,6 +78,9 @@ class ProctoredExamStudentAllowance(TimeStampedModel):
         app_label = "edx_proctoring"
         unique_together = (("user", "proctored_exam", "key"),)
         db_table = "proctoring_proctoredexamstudentallowance"
+        # The staff list's pages read each exam's allowances in (learner, type) order from this index
+        # (selectors/allowance_list.py); the unique (user, exam, key) index starts with the learner instead.
+        indexes = [models.Index(fields=["proctored_exam", "user", "key"], name="proctoring_allowance_exam_user")]
         verbose_name = "proctored allowance"
 
     def __str__(self):

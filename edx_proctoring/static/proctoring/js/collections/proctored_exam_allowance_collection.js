@@ -1,7 +1,8 @@
 /*
  * A course's allowances grouped by learner (`edx.instructor_dashboard.proctoring.ProctoredExamAllowanceCollection`),
  * a page at a time: GET /api/edx_proctoring/v1/proctored_exam/<course_id>/allowance?page=&page_size= ->
- * {count, num_pages, current_page, page_size, results: [allowance, …]} with the results ordered by learner.
+ * {count, num_pages, current_page, page_size, results: [allowance, …]} with the results ordered by learner
+ * (their user id, not their username), so one learner's allowances are consecutive.
  * The models are one entry per learner of the page: {username, user_id, email, allowances: [...]}.
  * A learner whose allowances straddle two pages appears on both.
  */
