@@ -19,6 +19,7 @@ from edx_proctoring.models.exams import (
     ProctoredExamReviewPolicy,
     ProctoredExamReviewPolicyHistory,
 )
+from edx_proctoring.models.learner_counts import ProctoredExamLearnerCount
 from edx_proctoring.models.lti import (
     LtiControlEvent,
     LtiCourseTool,
@@ -59,6 +60,7 @@ __all__ = [
     "LtiUserSubject",
     "ProctoredExam",
     "ProctoredExamAttemptTimeState",
+    "ProctoredExamLearnerCount",
     "ProctoredExamOverdueReview",
     "ProctoredExamReviewPolicy",
     "ProctoredExamReviewPolicyHistory",

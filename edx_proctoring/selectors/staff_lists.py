@@ -5,20 +5,25 @@ Each list costs a fixed number of queries whatever the page size or the number o
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from edx_proctoring import config
 from edx_proctoring.http.pagination import PAGE_SIZE, page_number, total_pages
 from edx_proctoring.models import (
     ProctoredExam,
     ProctoredExamAttemptTimeState,
+    ProctoredExamLearnerCount,
     ProctoredExamOverdueReview,
     ProctoredExamStudentAttempt,
 )
+from edx_proctoring.models.learner_counts import recount_exams
 from edx_proctoring.records import attempt_records
 from edx_proctoring.selectors import allowance_list
 from edx_proctoring.timing import PAUSE_KIND_STAFF
@@ -41,14 +46,15 @@ class _MatchedUsers:
     A text search reads every user (no index serves "contains"). Repeated inside each query, and inside each
     exam's part of a query, it read the whole user table twenty times a page; MariaDB also turned it into a
     probe of the user table for every attempt of the course. Read once, the matches' attempts are found
-    through the (exam, user, id) index.
+    through the (exam, user, id) index. A narrow search's ids are also kept in the cache for
+    ``config.staff_list_snapshot_seconds()``: staff page through the results and the dashboard reloads the
+    list after each action, and a user who registers meanwhile matching the text shows up when it expires.
     """
 
     def __init__(self, *, search_by: str):
         users = get_user_model().objects.filter(Q(username__contains=search_by) | Q(email__contains=search_by))
         self.subquery = users.values("id")
-        ids = list(users.order_by().values_list("id", flat=True)[: SEARCH_IDS_LIMIT + 1])
-        self.ids = ids if len(ids) <= SEARCH_IDS_LIMIT else None
+        self.ids = _cached_matches(search_by=search_by, users=users)
 
     def lookup(self):
         """For `user_id__in=`."""
@@ -60,6 +66,24 @@ class _MatchedUsers:
             return f" AND a.user_id IN ({', '.join(['%s'] * len(self.ids))})", list(self.ids)
         sql, params = self.subquery.query.sql_with_params()
         return f" AND a.user_id IN ({sql})", list(params)
+
+
+_BROAD = "broad"
+
+
+def _cached_matches(*, search_by: str, users) -> list[int] | None:
+    """The matched user ids, or None when more than SEARCH_IDS_LIMIT match (from the cache when it has them)."""
+    seconds = config.staff_list_snapshot_seconds()
+    key = "edx_proctoring:staff-search:" + hashlib.sha256(search_by.encode()).hexdigest()
+    if seconds:
+        cached = cache.get(key)
+        if cached is not None:
+            return None if cached == _BROAD else cached
+    ids = list(users.order_by("id").values_list("id", flat=True)[: SEARCH_IDS_LIMIT + 1])
+    matches = ids if len(ids) <= SEARCH_IDS_LIMIT else None
+    if seconds:
+        cache.set(key, _BROAD if matches is None else matches, seconds)
+    return matches
 
 
 def _clock_filter_sql(clock_filter: str | None) -> tuple[str, list]:
@@ -103,6 +127,8 @@ def _group_counts(
             .order_by("proctored_exam_id")
             .values_list("proctored_exam_id", "groups")
         )
+    if not clock_filter:
+        return _learner_counts(course_id=course_id)
     learners = _only_newest_matching(
         ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=OuterRef("id")), clock_filter
     )
@@ -118,6 +144,58 @@ def _group_counts(
         .order_by("id")
         .values_list("id", "groups")
     )
+
+
+def _learner_counts(*, course_id: str) -> list[tuple[int, int]]:
+    """(exam id, learners) from the maintained counts (models/learner_counts.py): one query at any size.
+
+    An exam without counts (its attempts were loaded around the ORM) is counted from its attempts once.
+    """
+    totals = (
+        ProctoredExamLearnerCount.objects.filter(proctored_exam_id=OuterRef("id"))
+        .order_by()
+        .values("proctored_exam_id")
+        .annotate(total=Sum("learners"))
+        .values("total")
+    )
+    counts = list(
+        ProctoredExam.objects.filter(course_id=course_id)
+        .annotate(groups=Subquery(totals))
+        .order_by("id")
+        .values_list("id", "groups")
+    )
+    uncounted = [exam_id for exam_id, groups in counts if groups is None]
+    if not uncounted:
+        return counts
+    recounted = recount_exams(exam_ids=uncounted)
+    return [(exam_id, recounted[exam_id] if groups is None else groups) for exam_id, groups in counts]
+
+
+def _matched_newest(*, course_id: str, user_ids: list[int], clock_filter: str | None) -> list[tuple[int, int, int]]:
+    """(id, user id, exam id) of each matched learner's newest attempt per exam of the course, newest first.
+
+    A narrow search has at most SEARCH_IDS_LIMIT learners, so all their groups are read in one grouped query
+    through the (exam, user, id) index and counted and paged here: a LIMIT over the course's attempts in id
+    order would have the planner walk the whole course looking for the few matched ones.
+    """
+    if not user_ids:
+        return []
+    newest = list(
+        ProctoredExamStudentAttempt.objects.filter(proctored_exam__course_id=course_id, user_id__in=user_ids)
+        .order_by()
+        .values("proctored_exam_id", "user_id")
+        .annotate(newest=Max("id"))
+        .values_list("newest", "user_id", "proctored_exam_id")
+    )
+    if clock_filter and newest:
+        matching = set(
+            ProctoredExamAttemptTimeState.objects.filter(
+                CLOCK_FILTERS[clock_filter], attempt_id__in=[attempt_id for attempt_id, _u, _e in newest]
+            ).values_list("attempt_id", flat=True)
+        )
+        newest = [row for row in newest if row[0] in matching]
+    newest.sort(reverse=True)
+    return newest
 
 
 def _newest_attempt_page(
@@ -171,6 +249,27 @@ def _newest_attempt_page(
         return list(cursor.fetchall())
 
 
+def _page_keys(
+    *, exam_ids: list[int], users: _MatchedUsers | None, count: int, offset: int, size: int, clock_filter: str | None
+) -> list[tuple[int, int, int]]:
+    """The page's (id, user id, exam id), newest first; a page past the middle is read from the oldest end."""
+    if not size or not exam_ids:
+        return []
+    from_oldest = count - offset - size
+    newest_first = offset <= from_oldest
+    keys = _newest_attempt_page(
+        exam_ids=exam_ids,
+        users=users,
+        newest_first=newest_first,
+        limit=size,
+        offset=offset if newest_first else from_oldest,
+        clock_filter=clock_filter,
+    )
+    if not newest_first:
+        keys.reverse()
+    return keys
+
+
 def grouped_attempts_page(
     *,
     course_id: str,
@@ -185,34 +284,35 @@ def grouped_attempts_page(
     `extension_minutes`), and whether its vendor review is overdue (`review_overdue`); `clock_filter`
     ("paused" or "extended", see CLOCK_FILTERS) keeps only the groups whose newest attempt is so.
 
-    Three queries whatever the course size: the number of groups per exam, the page's newest attempts, and
-    every attempt of the page's groups (which includes the newest ones); a search reads the matched users
-    first (four). "Newest" and the list order follow
+    Three queries whatever the course size: the number of groups per exam (kept up to date in
+    ProctoredExamLearnerCount), the page's newest attempts, and every attempt of the page's groups (which
+    includes the newest ones). A search reads the matched users first (cached for a while), then, when they
+    are few, every matched group in one query instead of the first two. "Newest" and the list order follow
     the attempt id, which grows with creation time. Pages past the middle are read from the oldest end and
     reversed, so the first and the last page cost the same; only middle pages read further.
     """
     users = _MatchedUsers(search_by=search_by) if search_by else None
-    counts = _group_counts(course_id=course_id, users=users, clock_filter=clock_filter)
-    count = sum(groups for _exam_id, groups in counts)
+    if users is not None and users.ids is not None:
+        matched = _matched_newest(course_id=course_id, user_ids=users.ids, clock_filter=clock_filter)
+        count = len(matched)
+
+        def read_keys(*, offset: int, size: int) -> list[tuple[int, int, int]]:
+            return matched[offset : offset + size]
+
+    else:
+        counts = _group_counts(course_id=course_id, users=users, clock_filter=clock_filter)
+        count = sum(groups for _exam_id, groups in counts)
+
+        def read_keys(*, offset: int, size: int) -> list[tuple[int, int, int]]:
+            exam_ids = [exam_id for exam_id, groups in counts if groups]
+            return _page_keys(
+                exam_ids=exam_ids, users=users, count=count, offset=offset, size=size, clock_filter=clock_filter
+            )
+
     pages = total_pages(count, per_page=per_page)
     number = page_number(page, total_pages=pages)
     offset = (number - 1) * per_page
-    size = max(min(per_page, count - offset), 0)
-    exam_ids = [exam_id for exam_id, groups in counts if groups]
-    keys = []
-    if size and exam_ids:
-        from_oldest = count - offset - size
-        newest_first = offset <= from_oldest
-        keys = _newest_attempt_page(
-            exam_ids=exam_ids,
-            users=users,
-            newest_first=newest_first,
-            limit=size,
-            offset=offset if newest_first else from_oldest,
-            clock_filter=clock_filter,
-        )
-        if not newest_first:
-            keys.reverse()
+    keys = read_keys(offset=offset, size=max(min(per_page, count - offset), 0))
     history: dict[tuple[int, int], list] = defaultdict(list)
     rows_by_id: dict[int, dict] = {}
     if keys:
