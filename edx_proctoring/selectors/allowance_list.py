@@ -82,8 +82,8 @@ def _page_ids(*, exam_ids: list[int], descending: bool, limit: int, offset: int)
     way = "DESC" if descending else "ASC"
     per_exam, params = [], []
     for index, exam_id in enumerate(exam_ids):
-        # (user, exam, key) is unique, so within one exam (user_id, key) already orders every row; the id
-        # only repeats the list's last sort key.
+        # (user, exam, key) is unique, so the id never breaks a tie here: it only keeps the inner order
+        # written as the outer one.
         per_exam.append(
             f"SELECT * FROM (SELECT a.id, a.user_id, a.proctored_exam_id, a.{key} FROM {table} a"
             f" WHERE a.proctored_exam_id = %s ORDER BY a.user_id {way}, a.{key} {way}, a.id {way} LIMIT %s)"
