@@ -175,13 +175,16 @@ def _matched_newest(*, course_id: str, user_ids: list[int], clock_filter: str | 
     """(id, user id, exam id) of each matched learner's newest attempt per exam of the course, newest first.
 
     A narrow search has at most SEARCH_IDS_LIMIT learners, so all their groups are read in one grouped query
-    through the (exam, user, id) index and counted and paged here: a LIMIT over the course's attempts in id
-    order would have the planner walk the whole course looking for the few matched ones.
+    (after the course's exam ids) through the (exam, user, id) index and counted and paged here: a LIMIT over
+    the course's attempts in id order would have the planner walk the whole course for the few matched ones.
     """
     if not user_ids:
         return []
+    # The exam ids as values, not a join: MariaDB then reads the (exam, user, id) index by group ("index for
+    # group-by") instead of every attempt of the matched users through the user index.
+    exam_ids = list(ProctoredExam.objects.filter(course_id=course_id).values_list("id", flat=True))
     newest = list(
-        ProctoredExamStudentAttempt.objects.filter(proctored_exam__course_id=course_id, user_id__in=user_ids)
+        ProctoredExamStudentAttempt.objects.filter(proctored_exam_id__in=exam_ids, user_id__in=user_ids)
         .order_by()
         .values("proctored_exam_id", "user_id")
         .annotate(newest=Max("id"))
@@ -287,9 +290,9 @@ def grouped_attempts_page(
     Three queries whatever the course size: the number of groups per exam (kept up to date in
     ProctoredExamLearnerCount), the page's newest attempts, and every attempt of the page's groups (which
     includes the newest ones). A search reads the matched users first (cached for a while), then, when they
-    are few, every matched group in one query instead of the first two. "Newest" and the list order follow
-    the attempt id, which grows with creation time. Pages past the middle are read from the oldest end and
-    reversed, so the first and the last page cost the same; only middle pages read further.
+    are few, the exam ids and every matched group in one query instead of the first two. "Newest" and the
+    list order follow the attempt id, which grows with creation time. Pages past the middle are read from the
+    oldest end and reversed, so the first and the last page cost the same; only middle pages read further.
     """
     users = _MatchedUsers(search_by=search_by) if search_by else None
     if users is not None and users.ids is not None:

@@ -272,8 +272,9 @@ class TestGroupedAttempts:
         client = client_for(course_staff)
         with django_assert_num_queries(5):
             client.get(_url("proctored_exam.attempts.grouped.course", COURSE_ID))
-        # A search reads the matched users first, once, then (they are few) every matched group in one query.
-        with django_assert_num_queries(5):
+        # A search reads the matched users first, once, then (they are few) the exam ids and every matched
+        # group in one query.
+        with django_assert_num_queries(6):
             client.get(_url("proctored_exam.attempts.grouped.search", COURSE_ID, "user"))
 
     def test_an_attempt_whose_review_is_overdue_is_marked_until_its_verdict_arrives(
