@@ -122,6 +122,7 @@ def seed_learners(*, final, onboarding, first: int, count: int) -> None:
         ProctoredExamStudentAllowance,
         ProctoredExamStudentAttempt,
     )
+    from edx_proctoring.models.learner_counts import recount_exams
 
     user_model = get_user_model()
     user_model.objects.bulk_create(
@@ -195,6 +196,7 @@ def seed_learners(*, final, onboarding, first: int, count: int) -> None:
         ],
         batch_size=5000,
     )
+    recount_exams(exam_ids=[final.id, onboarding.id])
 
 
 def urls() -> list[tuple[str, str]]:

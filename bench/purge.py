@@ -192,8 +192,8 @@ def print_rows(rows: list[dict]) -> None:
             f"peak {row['peak_mib']:.1f} MiB traced" if row["traced"] else f"peak RSS +{row['rss_growth_mib']:.0f} MiB"
         )
         print(
-            f"{row['db']:<8} | {row['size']:>9,} | {label:<32} | {row['seconds'] * 1000:>9.0f} | {'':>8} | "
-            f"{'':>7} | {1:>4} | {row['attempts']:,} attempts, {row['rows']:,} rows erased, {memory}; "
+            f"{row['db']:<8} | {row['size']:>9,} | {label:<36} | {row['seconds'] * 1000:>9.0f} | {'':>8} | "
+            f"{'':>8} | {'':>7} | {1:>4} | {row['attempts']:,} attempts, {row['rows']:,} rows erased, {memory}; "
             f"second run {row['second_rows']} rows in {row['second_seconds'] * 1000:.0f} ms"
         )
 
