@@ -9,9 +9,9 @@ with it, and concurrent starts of one exam wait on one another's row locks only 
 
 The rows change in the same statement that decides whether they must: an attempt adds its learner only when
 no other attempt of that learner at that exam exists, and a deleted attempt removes its learner only when it
-was the last. Attempts written around the ORM (bulk_create, raw SQL) are not counted; `recount_exams` repairs
-an exam's rows from the attempts, and an exam without rows is counted when it is first read
-(`selectors.staff_lists`).
+was the last. Attempts written around the ORM (bulk_create, raw SQL) are not counted; `recount_exams` (the
+``recount_exam_learners`` command) sets an exam's rows from its attempts, and the staff list counts an exam
+that has no rows from its attempts.
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ from edx_proctoring.models import (
     ProctoredExamOverdueReview,
     ProctoredExamStudentAttempt,
 )
-from edx_proctoring.models.learner_counts import recount_exams
 from edx_proctoring.records import attempt_records
 from edx_proctoring.selectors import allowance_list
 from edx_proctoring.timing import PAUSE_KIND_STAFF
@@ -129,6 +128,11 @@ def _group_counts(
         )
     if not clock_filter:
         return _learner_counts(course_id=course_id)
+    return _counted_from_attempts(exams=ProctoredExam.objects.filter(course_id=course_id), clock_filter=clock_filter)
+
+
+def _counted_from_attempts(*, exams, clock_filter: str | None) -> list[tuple[int, int]]:
+    """(exam id, learners) of `exams`, counted from their attempts: a correlated COUNT(DISTINCT user) each."""
     learners = _only_newest_matching(
         ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=OuterRef("id")), clock_filter
     )
@@ -138,18 +142,14 @@ def _group_counts(
         .annotate(groups=Count("user_id", distinct=True))
         .values("groups")
     )
-    return list(
-        ProctoredExam.objects.filter(course_id=course_id)
-        .annotate(groups=Coalesce(Subquery(per_exam), 0))
-        .order_by("id")
-        .values_list("id", "groups")
-    )
+    return list(exams.annotate(groups=Coalesce(Subquery(per_exam), 0)).order_by("id").values_list("id", "groups"))
 
 
 def _learner_counts(*, course_id: str) -> list[tuple[int, int]]:
     """(exam id, learners) from the maintained counts (models/learner_counts.py): one query at any size.
 
-    An exam without counts (its attempts were loaded around the ORM) is counted from its attempts once.
+    An exam without counts (its attempts were loaded around the ORM and not recounted since, see the
+    ``recount_exam_learners`` command) is counted from its attempts, in one more query.
     """
     totals = (
         ProctoredExamLearnerCount.objects.filter(proctored_exam_id=OuterRef("id"))
@@ -167,8 +167,8 @@ def _learner_counts(*, course_id: str) -> list[tuple[int, int]]:
     uncounted = [exam_id for exam_id, groups in counts if groups is None]
     if not uncounted:
         return counts
-    recounted = recount_exams(exam_ids=uncounted)
-    return [(exam_id, recounted[exam_id] if groups is None else groups) for exam_id, groups in counts]
+    live = dict(_counted_from_attempts(exams=ProctoredExam.objects.filter(id__in=uncounted), clock_filter=None))
+    return [(exam_id, live[exam_id] if groups is None else groups) for exam_id, groups in counts]
 
 
 def _matched_newest(*, course_id: str, user_ids: list[int], clock_filter: str | None) -> list[tuple[int, int, int]]:

@@ -1,6 +1,9 @@
 """The maintained number of learners per exam that the staff list pages by (models/learner_counts.py)."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Sum
 from hypothesis import given, settings
@@ -108,22 +111,47 @@ def test_recount_repairs_an_exam_whose_attempts_were_loaded_around_the_orm():
     assert ProctoredExamLearnerCount.objects.filter(proctored_exam=exam).count() == SHARDS
 
 
-def test_the_staff_list_counts_an_exam_without_counts_from_its_attempts_once(django_assert_num_queries):
-    # Given an exam whose count rows are missing (created around the ORM)
+def test_the_staff_list_counts_an_exam_without_counts_from_its_attempts_until_it_is_recounted(
+    django_assert_num_queries,
+):
+    # Given an exam whose count rows are missing (its attempts were loaded around the ORM)
     exam = ProctoredExamFactory()
     for _ in range(3):
         AttemptFactory(proctored_exam=exam)
     ProctoredExamLearnerCount.objects.filter(proctored_exam=exam).delete()
 
-    # When staff read the list, Then it is counted from the attempts and the rows are written
-    _rows, pagination = grouped_attempts_page(course_id=exam.course_id, per_page=2)
+    # When staff read the list, Then the exam is counted from its attempts (one more query), nothing written
+    with django_assert_num_queries(4):
+        _rows, pagination = grouped_attempts_page(course_id=exam.course_id, per_page=2)
     assert pagination["total_pages"] == 2
-    assert counted(exam) == 3
+    assert not ProctoredExamLearnerCount.objects.filter(proctored_exam=exam).exists()
 
-    # And the next read takes the rows: counts, page, groups
+    # When an operator recounts the course, Then the list reads the rows again: counts, page, groups
+    out = StringIO()
+    call_command("recount_exam_learners", "--course-id", exam.course_id, stdout=out)
+    assert f"Exam {exam.id}: 3 learner(s)" in out.getvalue()
     with django_assert_num_queries(3):
         _rows, pagination = grouped_attempts_page(course_id=exam.course_id, per_page=2)
     assert pagination["total_pages"] == 2
+
+
+def test_recounting_a_course_without_exams_is_refused():
+    with pytest.raises(CommandError, match="No exams"):
+        call_command("recount_exam_learners", "--course-id", "course-v1:None+None+None", stdout=StringIO())
+
+
+def test_recounting_every_exam_repairs_each():
+    # Given two exams whose rows drifted
+    exams = [ProctoredExamFactory(), ProctoredExamFactory(content_id="block-v1:x+y+z+type@sequential+block@b")]
+    for exam in exams:
+        AttemptFactory(proctored_exam=exam)
+    ProctoredExamLearnerCount.objects.update(learners=7)
+
+    # When every exam is recounted
+    call_command("recount_exam_learners", "--all", stdout=StringIO())
+
+    # Then each holds its learners
+    assert [counted(exam) for exam in exams] == [1, 1]
 
 
 @pytest.mark.parametrize("exams", [1, 6])
