@@ -5,8 +5,9 @@ with an allowance, one in twenty with an onboarding attempt on its practice exam
 vendor (two comments each). The host's enrollments service answers as edx-platform's does: a QuerySet of
 the course's active enrollments in a proctoring track, with their users, ordered by username, on a table
 shaped like edx-platform's CourseEnrollment (its unique (user, course), its course and (user, -created)
-indexes, nothing more). The panel counts it and slices one page of it, so the host's COUNT over the course's
-enrollments is part of what the panel costs; the bench also times those two host queries alone.
+indexes, nothing more). The panel reads the ordered ids of it once (the roster snapshot, kept in the cache for
+STAFF_LIST_SNAPSHOT_SECONDS) and then one page of enrollments by id; the bench times that host read alone,
+which is what a cold page (the "first ms" column) pays on top of a warm one.
 """
 
 from __future__ import annotations
@@ -74,12 +75,11 @@ class EnrollmentsService:
         return enrollments.select_related("user").order_by("user__username")
 
 
-def host_enrollment_queries() -> dict:
-    """The two queries of the host that the panel's first page makes (the count and the page), timed alone."""
+def host_roster_read() -> dict:
+    """What a cold panel page asks of the host: its learners' ids in its order (kept then as the roster snapshot)."""
     enrollments = EnrollmentsService().get_enrollments_can_take_proctored_exams(COURSE_ID)
     began = time.perf_counter()
-    enrollments.count()
-    list(enrollments[0:25])
+    list(enrollments.values_list("user_id", flat=True))
     return {"ms": (time.perf_counter() - began) * 1000}
 
 

@@ -306,16 +306,16 @@ def measure_course_views(args, *, learners: int, client, repeat: int) -> None:
                 "repeat": repeat,
             }
         )
-    host = sorted(course_views.host_enrollment_queries()["ms"] for _ in range(repeat))
+    host = sorted(course_views.host_roster_read()["ms"] for _ in range(repeat))
     _emit(
         {
             "kind": "endpoint",
             "db": args.db,
             "attempts": learners,
-            "label": "  of which host enrollments",
+            "label": "  host's ordered roster (cold page)",
             "median": statistics.median(host),
             "p90": host[max(int(round(0.9 * len(host))) - 1, 0)],
-            "queries": 2,
+            "queries": 1,
             "status": "-",
             "repeat": repeat,
         }
