@@ -80,16 +80,30 @@ def learner_ids(
     if not seconds:
         return None
     key = snapshot_key(list_name=list_name, course_id=course_id, text_search=text_search)
-    try:
-        payload = cache.get(key)
-    except Exception:  # any cache backend failure: read the ids instead (docstring)
-        log.warning("The %s roster of %s could not be read from the cache", list_name, course_id, exc_info=True)
-        payload = None
+    what = f"{list_name} roster of {course_id}"
+    payload = cached(key=key, what=what)
     if payload is not None:
         return decode_ids(payload)
     ids = list(dict.fromkeys(enrollments.values_list("user_id", flat=True)))
-    _store(key=key, ids=ids, seconds=seconds, what=f"{list_name} roster of {course_id}")
+    _store(key=key, ids=ids, seconds=seconds, what=what)
     return ids
+
+
+def cached(*, key: str, what: str):
+    """The cache's value for `key`, or None when it has none or fails: a staff list's cache only saves work."""
+    try:
+        return cache.get(key)
+    except Exception:  # any cache backend failure: the caller reads the database instead
+        log.warning("The %s could not be read from the cache", what, exc_info=True)
+        return None
+
+
+def keep(*, key: str, value, seconds: int, what: str) -> None:
+    """Put `value` in the cache for `seconds`; a failing cache is logged, and the next page reads it again."""
+    try:
+        cache.set(key, value, seconds)
+    except Exception:  # any cache backend failure (see `cached`)
+        log.warning("The %s could not be kept in the cache", what, exc_info=True)
 
 
 def _store(*, key: str, ids: list[int], seconds: int, what: str) -> None:
@@ -101,10 +115,7 @@ def _store(*, key: str, ids: list[int], seconds: int, what: str) -> None:
     if len(payload) > MAX_STORED_BYTES:
         log.info("The %s is not kept: %d learners take %d bytes", what, len(ids), len(payload))
         return
-    try:
-        cache.set(key, payload, seconds)
-    except Exception:  # any cache backend failure: the next page reads the ids again
-        log.warning("The %s could not be kept in the cache", what, exc_info=True)
+    keep(key=key, value=payload, seconds=seconds, what=what)
 
 
 def enrollments_of(*, enrollments: QuerySet, user_ids: Sequence[int]) -> list:

@@ -9,7 +9,6 @@ import hashlib
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -24,7 +23,7 @@ from edx_proctoring.models import (
     ProctoredExamStudentAttempt,
 )
 from edx_proctoring.records import attempt_records
-from edx_proctoring.selectors import allowance_list
+from edx_proctoring.selectors import allowance_list, roster_snapshot
 from edx_proctoring.timing import PAUSE_KIND_STAFF
 
 # `?filter=` of the grouped list: newest attempts that staff paused, or that have extra time from staff.
@@ -73,15 +72,16 @@ _BROAD = "broad"
 def _cached_matches(*, search_by: str, users) -> list[int] | None:
     """The matched user ids, or None when more than SEARCH_IDS_LIMIT match (from the cache when it has them)."""
     seconds = config.staff_list_snapshot_seconds()
-    key = "edx_proctoring:staff-search:" + hashlib.sha256(search_by.encode()).hexdigest()
+    key = "edx_proctoring:staff-search:v1:" + hashlib.sha256(search_by.encode()).hexdigest()
+    what = "staff search's matched users"
     if seconds:
-        cached = cache.get(key)
-        if cached is not None:
-            return None if cached == _BROAD else cached
+        kept = roster_snapshot.cached(key=key, what=what)
+        if kept is not None:
+            return None if kept == _BROAD else kept
     ids = list(users.order_by("id").values_list("id", flat=True)[: SEARCH_IDS_LIMIT + 1])
     matches = ids if len(ids) <= SEARCH_IDS_LIMIT else None
     if seconds:
-        cache.set(key, _BROAD if matches is None else matches, seconds)
+        roster_snapshot.keep(key=key, value=_BROAD if matches is None else matches, seconds=seconds, what=what)
     return matches
 
 

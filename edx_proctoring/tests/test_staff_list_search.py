@@ -157,3 +157,16 @@ def test_a_cached_search_finds_a_learner_who_registers_once_the_snapshot_expires
     settings.PROCTORING_SETTINGS = {**settings.PROCTORING_SETTINGS, "STAFF_LIST_SNAPSHOT_SECONDS": 0}
     rows, _pagination = grouped_attempts_page(course_id=ProctoredExamFactory.course_id, search_by="newcomer")
     assert [row["user"]["username"] for row in rows] == ["newcomer2", "newcomer"]
+
+
+def test_a_search_is_answered_when_the_cache_fails(course, monkeypatch):
+    # Given a cache backend that fails on every call
+    def broken(*args, **kwargs):
+        raise ConnectionError("memcached is down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+
+    # When staff search, Then the matches are read from the database and the page is served
+    rows, _pagination = grouped_attempts_page(course_id=ProctoredExamFactory.course_id, search_by="pupil1", per_page=50)
+    assert [row["id"] for row in rows] == _expected_newest_ids(search="pupil1")
