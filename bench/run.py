@@ -146,6 +146,7 @@ def worker(args) -> None:
     """Runs in a process whose DB variable selects the database; prints one BENCH-ROW line per result."""
     _django()
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -202,6 +203,8 @@ def worker(args) -> None:
             recount_exams(exam_ids=[exam.id for exam in exams])
             refresh_statistics(connection)
             seed_seconds = time.perf_counter() - began
+            # Each size starts with empty caches, so a measure's first request is a cold one.
+            cache.clear()
             repeat = args.repeat
             if args.db != "sqlite" and size >= 100_000:
                 repeat = min(repeat, args.real_db_repeat_at_100k)
@@ -470,13 +473,15 @@ def print_table(rows: list[dict], notes: list[str], seconds: float) -> None:
 
     purge.print_rows(rows)
     for db in sorted({row["db"] for row in rows if row["kind"] == "endpoint"}):
-        by_size = {(r["attempts"], r["label"]): r["median"] for r in rows if r["kind"] == "endpoint" and r["db"] == db}
-        sizes = sorted({size for size, _ in by_size})
-        if len(sizes) > 1:
-            for label in sorted({label for _size, label in by_size}):
-                if (sizes[-1], label) in by_size and (sizes[0], label) in by_size:
-                    ratio = by_size[(sizes[-1], label)] / by_size[(sizes[0], label)]
-                    print(f"{db}: {label}: {sizes[-1]:,} vs {sizes[0]:,} attempts = {ratio:.1f}x")
+        medians: dict[str, dict[int, float]] = {}
+        for row in rows:
+            if row["kind"] == "endpoint" and row["db"] == db:
+                medians.setdefault(row["label"].strip(), {})[row["attempts"]] = row["median"]
+        for label, by_size in medians.items():
+            if len(by_size) > 1:
+                smallest, largest = min(by_size), max(by_size)
+                ratio = by_size[largest] / by_size[smallest]
+                print(f"{db}: {label}: {largest:,} vs {smallest:,} = {ratio:.1f}x")
     for note in notes:
         print(note)
     print(f"bench: {seconds:.0f} s")
