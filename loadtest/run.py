@@ -12,6 +12,7 @@ the last line sums it up.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -54,7 +55,10 @@ class Stack:
 
     def _spawn(self, command: list[str], log: str) -> subprocess.Popen:
         handle = open(self.out / log, "a")  # noqa: SIM115 - kept open for the process's life
-        return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT)
+        # Each in a process group of its own, so that a fault kills gunicorn's and Celery's children with them.
+        return subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def start_vendor(self, settings) -> None:
         self.vendor = self._spawn(
@@ -126,9 +130,11 @@ class Stack:
         )
 
     def kill(self, process: subprocess.Popen) -> None:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
+        """SIGKILL the process and its children: a gunicorn worker left behind would keep the port (and a
+        Celery pool process its unacknowledged tasks), which is not the crash a fault stands for."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
     def stop(self) -> None:
         for process in [*self.web.values(), self.worker, self.vendor]:
@@ -140,19 +146,39 @@ class Stack:
                     self.kill(process)
 
 
+# When the faults strike, in seconds from locust's start: while learners are still creating, starting and
+# submitting (the 500 scripts are done in about a minute on 2 cores, whatever --run-time allows).
+WEB_FAULT_AT = 20
+WORKER_FAULT_AT = 40
+FAULTS = 2
+
+
 def _faults(stack: Stack, run_seconds: int, log: list[str]) -> None:
-    """Kill one web process a third into the run and the worker at two thirds; restart each."""
-    time.sleep(run_seconds / 3)
+    """Kill one web process, then the worker, while the learners are busy; restart each.
+
+    A failure here is logged and ends the faults; the run then fails its fault check rather than passing
+    without them.
+    """
+    try:
+        _strike(stack, run_seconds, log)
+    except (OSError, subprocess.SubprocessError, SystemExit) as exc:  # a thread would swallow the SystemExit
+        log.append(f"fault aborted: {exc}")
+
+
+def _strike(stack: Stack, run_seconds: int, log: list[str]) -> None:
+    web_at, worker_at = min(WEB_FAULT_AT, run_seconds / 3), min(WORKER_FAULT_AT, 2 * run_seconds / 3)
+    time.sleep(web_at)
     port = stack.args.ports[1]
     stack.kill(stack.web[port])
-    log.append(f"killed gunicorn on {port} at {run_seconds / 3:.0f} s")
+    log.append(f"killed gunicorn on {port} at {web_at:.0f} s")
     time.sleep(3)
     stack.start_web(port)
-    time.sleep(run_seconds / 3 - 3)
+    time.sleep(max(worker_at - web_at - 3, 0))
     stack.kill(stack.worker)
-    log.append(f"killed the Celery worker at {2 * run_seconds / 3:.0f} s")
+    log.append(f"killed the Celery worker at {worker_at:.0f} s")
     time.sleep(3)
     stack.start_worker()
+    log.append("restarted both")
 
 
 def _queue_length(redis_url: str) -> int:
@@ -255,8 +281,10 @@ def main() -> int:
             "LOADTEST_HOSTS": ",".join(f"http://127.0.0.1:{port}" for port in args.ports),
             "LOADTEST_OUTCOMES": str(outcomes_file),
         }
+        fault_thread = None
         if args.faults:
-            threading.Thread(target=_faults, args=(stack, args.run_time, fault_log), daemon=True).start()
+            fault_thread = threading.Thread(target=_faults, args=(stack, args.run_time, fault_log), daemon=True)
+            fault_thread.start()
         users = args.learners + args.staff
         subprocess.run(
             [
@@ -288,6 +316,9 @@ def main() -> int:
             env=locust_env,
             check=False,
         )
+        if fault_thread is not None:
+            # Every fault happens, even when the learners finished first: then it strikes the queue's draining.
+            fault_thread.join(timeout=WORKER_FAULT_AT + 30)
         # The vendor reviews a second after each submission; the worker drains the queue.
         record = json.loads(outcomes_file.read_text()) if outcomes_file.exists() else {"retried": 0, "outcomes": {}}
         users_data = json.loads(users_file.read_text())
@@ -309,6 +340,9 @@ def main() -> int:
     for problem in problems:
         print(f"check failed: {problem}")
     print(f"locust HTML report: {out / 'locust.html'}")
+    if args.faults and (len(fault_log) < FAULTS + 1 or any("aborted" in line for line in fault_log)):
+        problems.append(f"the faults did not all happen: {fault_log}")
+        print(f"check failed: {problems[-1]}")
     ok = failed_requests == 0 and not problems
     print(
         f"loadtest {'PASSED' if ok else 'FAILED'}: {args.learners} learners, {args.staff} staff"
