@@ -85,64 +85,35 @@ def _cached_matches(*, search_by: str, users) -> list[int] | None:
     return matches
 
 
-def _clock_filter_sql(clock_filter: str | None) -> tuple[str, list]:
-    """SQL keeping attempt `a` only when its time state matches the `?filter=` (Django's own SQL)."""
-    if not clock_filter:
-        return "", []
-    states = ProctoredExamAttemptTimeState.objects.filter(CLOCK_FILTERS[clock_filter])
-    sql, params = states.values("attempt_id").query.sql_with_params()
-    return f" AND a.id IN ({sql})", list(params)
-
-
-def _only_newest_matching(attempts, clock_filter: str | None):
-    """With a clock filter, keep an attempt only when it is its learner's newest on the exam and matches."""
-    if not clock_filter:
-        return attempts
-    newer = ProctoredExamStudentAttempt.objects.filter(
-        proctored_exam_id=OuterRef("proctored_exam_id"), user_id=OuterRef("user_id"), id__gt=OuterRef("id")
-    )
-    matching = ProctoredExamAttemptTimeState.objects.filter(CLOCK_FILTERS[clock_filter]).values("attempt_id")
-    return attempts.filter(~Exists(newer), id__in=matching)
-
-
-def _group_counts(
-    *, course_id: str, users: _MatchedUsers | None, clock_filter: str | None = None
-) -> list[tuple[int, int]]:
+def _group_counts(*, course_id: str, users: _MatchedUsers | None) -> list[tuple[int, int]]:
     """(exam id, number of learners with an attempt on it) for the exams of the course, in one query.
 
-    Without a search each exam's count is a correlated COUNT(DISTINCT user) that reads only the (exam, user,
-    id) index. With a search only the exams with a matched learner are returned. With a clock filter, a
-    learner counts when their newest attempt on the exam matches it.
+    Without a search the counts are the maintained ones (`_learner_counts`). A broad search counts its
+    matched learners' groups, and returns only the exams with a matched learner.
     """
-    if users is not None:
-        attempts = ProctoredExamStudentAttempt.objects.filter(
-            proctored_exam__course_id=course_id, user_id__in=users.lookup()
-        )
-        return list(
-            _only_newest_matching(attempts, clock_filter)
-            .order_by()
-            .values("proctored_exam_id")
-            .annotate(groups=Count("user_id", distinct=True))
-            .order_by("proctored_exam_id")
-            .values_list("proctored_exam_id", "groups")
-        )
-    if not clock_filter:
+    if users is None:
         return _learner_counts(course_id=course_id)
-    return _counted_from_attempts(exams=ProctoredExam.objects.filter(course_id=course_id), clock_filter=clock_filter)
-
-
-def _counted_from_attempts(*, exams, clock_filter: str | None) -> list[tuple[int, int]]:
-    """(exam id, learners) of `exams`, counted from their attempts: a correlated COUNT(DISTINCT user) each."""
-    learners = _only_newest_matching(
-        ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=OuterRef("id")), clock_filter
+    return list(
+        ProctoredExamStudentAttempt.objects.filter(proctored_exam__course_id=course_id, user_id__in=users.lookup())
+        .order_by()
+        .values("proctored_exam_id")
+        .annotate(groups=Count("user_id", distinct=True))
+        .order_by("proctored_exam_id")
+        .values_list("proctored_exam_id", "groups")
     )
+
+
+def _counted_from_attempts(*, exam_ids: list[int]) -> dict[int, int]:
+    """{exam id: learners} counted from the attempts: a correlated COUNT(DISTINCT user) per exam."""
     per_exam = (
-        learners.order_by()
+        ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=OuterRef("id"))
+        .order_by()
         .values("proctored_exam_id")
         .annotate(groups=Count("user_id", distinct=True))
         .values("groups")
     )
-    return list(exams.annotate(groups=Coalesce(Subquery(per_exam), 0)).order_by("id").values_list("id", "groups"))
+    exams = ProctoredExam.objects.filter(id__in=exam_ids).annotate(groups=Coalesce(Subquery(per_exam), 0))
+    return dict(exams.values_list("id", "groups"))
 
 
 def _learner_counts(*, course_id: str) -> list[tuple[int, int]]:
@@ -167,11 +138,11 @@ def _learner_counts(*, course_id: str) -> list[tuple[int, int]]:
     uncounted = [exam_id for exam_id, groups in counts if groups is None]
     if not uncounted:
         return counts
-    live = dict(_counted_from_attempts(exams=ProctoredExam.objects.filter(id__in=uncounted), clock_filter=None))
+    live = _counted_from_attempts(exam_ids=uncounted)
     return [(exam_id, live[exam_id] if groups is None else groups) for exam_id, groups in counts]
 
 
-def _matched_newest(*, course_id: str, user_ids: list[int], clock_filter: str | None) -> list[tuple[int, int, int]]:
+def _matched_newest(*, course_id: str, user_ids: list[int]) -> list[tuple[int, int, int]]:
     """(id, user id, exam id) of each matched learner's newest attempt per exam of the course, newest first.
 
     A narrow search has at most SEARCH_IDS_LIMIT learners, so all their groups are read in one grouped query
@@ -190,15 +161,28 @@ def _matched_newest(*, course_id: str, user_ids: list[int], clock_filter: str | 
         .annotate(newest=Max("id"))
         .values_list("newest", "user_id", "proctored_exam_id")
     )
-    if clock_filter and newest:
-        matching = set(
-            ProctoredExamAttemptTimeState.objects.filter(
-                CLOCK_FILTERS[clock_filter], attempt_id__in=[attempt_id for attempt_id, _u, _e in newest]
-            ).values_list("attempt_id", flat=True)
-        )
-        newest = [row for row in newest if row[0] in matching]
     newest.sort(reverse=True)
     return newest
+
+
+def _clock_matched_newest(
+    *, course_id: str, users: _MatchedUsers | None, clock_filter: str
+) -> list[tuple[int, int, int]]:
+    """(id, user id, exam id) of the newest attempts per (learner, exam) that match the `?filter=`, newest first.
+
+    Read from the time states, of which a course has one per attempt staff adjusted, so the cost follows the
+    adjusted attempts rather than the course: one query, counted and paged here.
+    """
+    adjusted = ProctoredExamAttemptTimeState.objects.filter(
+        CLOCK_FILTERS[clock_filter], attempt__proctored_exam__course_id=course_id
+    )
+    newer = ProctoredExamStudentAttempt.objects.filter(
+        proctored_exam_id=OuterRef("proctored_exam_id"), user_id=OuterRef("user_id"), id__gt=OuterRef("id")
+    )
+    attempts = ProctoredExamStudentAttempt.objects.filter(id__in=adjusted.values("attempt_id")).filter(~Exists(newer))
+    if users is not None:
+        attempts = attempts.filter(user_id__in=users.lookup())
+    return list(attempts.order_by("-id").values_list("id", "user_id", "proctored_exam_id"))
 
 
 def _newest_attempt_page(
@@ -208,7 +192,6 @@ def _newest_attempt_page(
     newest_first: bool,
     limit: int,
     offset: int,
-    clock_filter: str | None = None,
 ) -> list[tuple[int, int, int]]:
     """(id, user id, exam id) of a page of newest-per-(learner, exam) attempts, in id order.
 
@@ -220,8 +203,6 @@ def _newest_attempt_page(
     table = connection.ops.quote_name(ProctoredExamStudentAttempt._meta.db_table)
     direction = "DESC" if newest_first else "ASC"
     user_sql, user_params = users.sql() if users is not None else ("", [])
-    clock_sql, clock_params = _clock_filter_sql(clock_filter)
-    user_sql, user_params = user_sql + clock_sql, user_params + clock_params
     newest = (
         f"NOT EXISTS (SELECT 1 FROM {table} b WHERE b.proctored_exam_id = a.proctored_exam_id"
         " AND b.user_id = a.user_id AND b.id > a.id)"
@@ -253,7 +234,7 @@ def _newest_attempt_page(
 
 
 def _page_keys(
-    *, exam_ids: list[int], users: _MatchedUsers | None, count: int, offset: int, size: int, clock_filter: str | None
+    *, exam_ids: list[int], users: _MatchedUsers | None, count: int, offset: int, size: int
 ) -> list[tuple[int, int, int]]:
     """The page's (id, user id, exam id), newest first; a page past the middle is read from the oldest end."""
     if not size or not exam_ids:
@@ -266,7 +247,6 @@ def _page_keys(
         newest_first=newest_first,
         limit=size,
         offset=offset if newest_first else from_oldest,
-        clock_filter=clock_filter,
     )
     if not newest_first:
         keys.reverse()
@@ -290,27 +270,30 @@ def grouped_attempts_page(
     Three queries whatever the course size: the number of groups per exam (kept up to date in
     ProctoredExamLearnerCount), the page's newest attempts, and every attempt of the page's groups (which
     includes the newest ones). A search reads the matched users first (cached for a while), then, when they
-    are few, the exam ids and every matched group in one query instead of the first two. "Newest" and the
+    are few, the exam ids and every matched group in one query instead of the first two; a clock filter reads
+    the matching newest attempts from the time states in one query instead of the first two. "Newest" and the
     list order follow the attempt id, which grows with creation time. Pages past the middle are read from the
     oldest end and reversed, so the first and the last page cost the same; only middle pages read further.
     """
     users = _MatchedUsers(search_by=search_by) if search_by else None
-    if users is not None and users.ids is not None:
-        matched = _matched_newest(course_id=course_id, user_ids=users.ids, clock_filter=clock_filter)
+    matched = None
+    if clock_filter:
+        matched = _clock_matched_newest(course_id=course_id, users=users, clock_filter=clock_filter)
+    elif users is not None and users.ids is not None:
+        matched = _matched_newest(course_id=course_id, user_ids=users.ids)
+    if matched is not None:
         count = len(matched)
 
         def read_keys(*, offset: int, size: int) -> list[tuple[int, int, int]]:
             return matched[offset : offset + size]
 
     else:
-        counts = _group_counts(course_id=course_id, users=users, clock_filter=clock_filter)
+        counts = _group_counts(course_id=course_id, users=users)
         count = sum(groups for _exam_id, groups in counts)
 
         def read_keys(*, offset: int, size: int) -> list[tuple[int, int, int]]:
             exam_ids = [exam_id for exam_id, groups in counts if groups]
-            return _page_keys(
-                exam_ids=exam_ids, users=users, count=count, offset=offset, size=size, clock_filter=clock_filter
-            )
+            return _page_keys(exam_ids=exam_ids, users=users, count=count, offset=offset, size=size)
 
     pages = total_pages(count, per_page=per_page)
     number = page_number(page, total_pages=pages)
