@@ -122,6 +122,7 @@ def refresh_statistics(connection) -> None:
     """Let the planner see the bulk-loaded rows, as autovacuum / InnoDB's auto statistics would in service."""
     tables = (
         "proctoring_proctoredexamstudentattempt",
+        "proctoring_proctoredexamattempttimestate",
         "proctoring_proctoredexam",
         "auth_user",
         "proctoring_proctoredexamstudentallowance",
@@ -136,6 +137,8 @@ def refresh_statistics(connection) -> None:
         elif connection.vendor == "mysql":
             cursor.execute("ANALYZE TABLE " + ", ".join(tables))
             cursor.fetchall()
+        elif connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
 
 
 def _emit(row: dict) -> None:

@@ -173,16 +173,20 @@ def _clock_matched_newest(
     Read from the time states, of which a course has one per attempt staff adjusted, so the cost follows the
     adjusted attempts rather than the course: one query, counted and paged here.
     """
+    newer = ProctoredExamStudentAttempt.objects.filter(
+        proctored_exam_id=OuterRef("attempt__proctored_exam_id"),
+        user_id=OuterRef("attempt__user_id"),
+        id__gt=OuterRef("attempt_id"),
+    )
+    # The time states lead (a join to each one's attempt by its key), so no attempt outside them is read.
     adjusted = ProctoredExamAttemptTimeState.objects.filter(
         CLOCK_FILTERS[clock_filter], attempt__proctored_exam__course_id=course_id
-    )
-    newer = ProctoredExamStudentAttempt.objects.filter(
-        proctored_exam_id=OuterRef("proctored_exam_id"), user_id=OuterRef("user_id"), id__gt=OuterRef("id")
-    )
-    attempts = ProctoredExamStudentAttempt.objects.filter(id__in=adjusted.values("attempt_id")).filter(~Exists(newer))
+    ).filter(~Exists(newer))
     if users is not None:
-        attempts = attempts.filter(user_id__in=users.lookup())
-    return list(attempts.order_by("-id").values_list("id", "user_id", "proctored_exam_id"))
+        adjusted = adjusted.filter(attempt__user_id__in=users.lookup())
+    return list(
+        adjusted.order_by("-attempt_id").values_list("attempt_id", "attempt__user_id", "attempt__proctored_exam_id")
+    )
 
 
 def _newest_attempt_page(
