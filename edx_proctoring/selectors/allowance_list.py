@@ -10,12 +10,12 @@ are written by ``records.date_writer``. The answer is the same, field for field,
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from edx_proctoring.http.pagination import page_number, total_pages
 from edx_proctoring.models import ProctoredExam, ProctoredExamStudentAllowance
 from edx_proctoring.records import date_writer, exam_record
+from edx_proctoring.selectors import exam_windows
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
@@ -68,35 +68,9 @@ def course_allowances(*, course_id: str) -> list[dict]:
     return _rows(_course_queryset(course_id).order_by("id"), exams)
 
 
-def _page_ids(*, exam_ids: list[int], descending: bool, limit: int, offset: int) -> list[int]:
-    """Ids of a window of the course's allowances ordered by (learner id, exam id, key, id).
-
-    One sub-select per exam reads that exam's allowances in (learner, key) order from the (exam, user, key)
-    index, stopping after `offset + limit` rows; the sub-selects are merged and the window is cut from the
-    merge. A window at either end of the list touches about a page of rows per exam whatever the course
-    size, with no join to the users and no sort of the whole course.
-    """
-    quote = connection.ops.quote_name
-    table = quote(ProctoredExamStudentAllowance._meta.db_table)
-    key = quote("key")  # a reserved word on MySQL / MariaDB
-    way = "DESC" if descending else "ASC"
-    per_exam, params = [], []
-    for index, exam_id in enumerate(exam_ids):
-        # (user, exam, key) is unique, so the id never breaks a tie here: it only keeps the inner order
-        # written as the outer one.
-        per_exam.append(
-            f"SELECT * FROM (SELECT a.id, a.user_id, a.proctored_exam_id, a.{key} FROM {table} a"
-            f" WHERE a.proctored_exam_id = %s ORDER BY a.user_id {way}, a.{key} {way}, a.id {way} LIMIT %s)"
-            f" exam_{index}"
-        )
-        params += [exam_id, offset + limit]
-    sql = (
-        f"SELECT id FROM ({' UNION ALL '.join(per_exam)}) page"
-        f" ORDER BY user_id {way}, proctored_exam_id {way}, {key} {way}, id {way} LIMIT %s OFFSET %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
-        return [pk for (pk,) in cursor.fetchall()]
+# The page order: learner id, then exam, type and id, so one learner's allowances stay together. Each exam's
+# part is read from the (exam, user, key) index; (user, exam, key) is unique, so the id never breaks a tie.
+_PAGE_ORDER = ["user_id", "proctored_exam_id", "key", "id"]
 
 
 def course_allowances_page(*, course_id: str, page, page_size: int = DEFAULT_PAGE_SIZE) -> dict:
@@ -117,13 +91,19 @@ def course_allowances_page(*, course_id: str, page, page_size: int = DEFAULT_PAG
     results = []
     if size:
         exams = _serialized_exams(course_id)
-        from_end = count - offset - size
-        descending = from_end < offset
-        ids = _page_ids(
-            exam_ids=list(exams), descending=descending, limit=size, offset=from_end if descending else offset
-        )
-        if descending:
-            ids.reverse()
+
+        def read(*, from_end: bool, skip: int) -> list[tuple]:
+            return exam_windows.merged_per_exam(
+                table=ProctoredExamStudentAllowance._meta.db_table,
+                columns=["id"],
+                exam_ids=list(exams),
+                order=_PAGE_ORDER,
+                descending=from_end,
+                limit=size,
+                offset=skip,
+            )
+
+        ids = [pk for (pk,) in exam_windows.window_at_nearer_end(count=count, offset=offset, size=size, read=read)]
         by_id = {row["id"]: row for row in _rows(allowances.filter(id__in=ids), exams)}
         results = [by_id[pk] for pk in ids if pk in by_id]
     return {

@@ -23,7 +23,7 @@ from edx_proctoring.models import (
     ProctoredExamStudentAttempt,
 )
 from edx_proctoring.records import attempt_records
-from edx_proctoring.selectors import allowance_list, roster_snapshot
+from edx_proctoring.selectors import allowance_list, exam_windows, roster_snapshot
 from edx_proctoring.timing import PAUSE_KIND_STAFF
 
 # `?filter=` of the grouped list: newest attempts that staff paused, or that have extra time from staff.
@@ -189,72 +189,48 @@ def _clock_matched_newest(
     )
 
 
-def _newest_attempt_page(
-    *,
-    exam_ids: list[int],
-    users: _MatchedUsers | None,
-    newest_first: bool,
-    limit: int,
-    offset: int,
+def _page_keys(
+    *, exam_ids: list[int], users: _MatchedUsers | None, count: int, offset: int, size: int
 ) -> list[tuple[int, int, int]]:
-    """(id, user id, exam id) of a page of newest-per-(learner, exam) attempts, in id order.
+    """(id, user id, exam id) of a page of the newest attempts per (learner, exam), newest first.
 
-    One sub-select per exam reads that exam's attempts in id order from the (exam, id) index and keeps those
-    no later attempt of the same learner follows (one probe of the (exam, user, id) index each); the
-    sub-selects are merged. A page at either end of the list therefore touches about a page of rows per
-    exam whatever the course size, on every database, without relying on the planner to avoid a sort.
+    An attempt is kept when no later attempt of the same learner at the exam follows it (one probe of the
+    (exam, user, id) index each). Without a search each exam's attempts are read in id order from the
+    (exam, id) index and merged (`exam_windows`); a broad search reads its matched learners' attempts in one
+    select through the (exam, user, id) index, its sub-select read once rather than once per exam.
     """
     table = connection.ops.quote_name(ProctoredExamStudentAttempt._meta.db_table)
-    direction = "DESC" if newest_first else "ASC"
-    user_sql, user_params = users.sql() if users is not None else ("", [])
     newest = (
         f"NOT EXISTS (SELECT 1 FROM {table} b WHERE b.proctored_exam_id = a.proctored_exam_id"
         " AND b.user_id = a.user_id AND b.id > a.id)"
     )
-    if users is not None:
-        # One select over the matched exams: a learner's attempts are found through the (exam, user, id)
-        # index, and a broad search's sub-select is read once rather than once per exam.
+
+    def read(*, from_end: bool, skip: int) -> list[tuple]:
+        # The list runs newest first: its end is the oldest attempts.
+        if users is None:
+            return exam_windows.merged_per_exam(
+                table=ProctoredExamStudentAttempt._meta.db_table,
+                columns=["id", "user_id", "proctored_exam_id"],
+                exam_ids=exam_ids,
+                order=["id"],
+                descending=not from_end,
+                limit=size,
+                offset=skip,
+                condition=newest,
+            )
+        user_sql, user_params = users.sql()
         exams = ", ".join(["%s"] * len(exam_ids))
         sql = (
             f"SELECT a.id, a.user_id, a.proctored_exam_id FROM {table} a WHERE a.proctored_exam_id IN ({exams})"
-            f"{user_sql} AND {newest} ORDER BY a.id {direction} LIMIT %s OFFSET %s"
+            f"{user_sql} AND {newest} ORDER BY a.id {'ASC' if from_end else 'DESC'} LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*exam_ids, *user_params, limit, offset])
+            cursor.execute(sql, [*exam_ids, *user_params, size, skip])
             return list(cursor.fetchall())
-    per_exam, params = [], []
-    for index, exam_id in enumerate(exam_ids):
-        per_exam.append(
-            f"SELECT * FROM (SELECT a.id, a.user_id, a.proctored_exam_id FROM {table} a"
-            f" WHERE a.proctored_exam_id = %s{user_sql} AND {newest}"
-            f" ORDER BY a.id {direction} LIMIT %s) newest_{index}"
-        )
-        params += [exam_id, *user_params, offset + limit]
-    sql = f"SELECT id, user_id, proctored_exam_id FROM ({' UNION ALL '.join(per_exam)}) page"
-    sql += f" ORDER BY id {direction} LIMIT %s OFFSET %s"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
-        return list(cursor.fetchall())
 
-
-def _page_keys(
-    *, exam_ids: list[int], users: _MatchedUsers | None, count: int, offset: int, size: int
-) -> list[tuple[int, int, int]]:
-    """The page's (id, user id, exam id), newest first; a page past the middle is read from the oldest end."""
-    if not size or not exam_ids:
+    if not exam_ids:
         return []
-    from_oldest = count - offset - size
-    newest_first = offset <= from_oldest
-    keys = _newest_attempt_page(
-        exam_ids=exam_ids,
-        users=users,
-        newest_first=newest_first,
-        limit=size,
-        offset=offset if newest_first else from_oldest,
-    )
-    if not newest_first:
-        keys.reverse()
-    return keys
+    return exam_windows.window_at_nearer_end(count=count, offset=offset, size=size, read=read)
 
 
 def grouped_attempts_page(
